@@ -1,0 +1,94 @@
+//! The `AuthUser` extractor: a valid access token whose device session is live and whose account is
+//! active. Logout, password changes and deletion revoke sessions, so old tokens fail at once.
+use std::pin::Pin;
+
+use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header, web};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use uuid::Uuid;
+
+use crate::{
+    entities::{auth_sessions, users},
+    error::ApiError,
+    state::AppState,
+};
+
+#[derive(Debug, Clone)]
+pub struct AuthUser {
+    pub user: users::Model,
+    pub session_id: Uuid,
+}
+
+impl AuthUser {
+    pub fn id(&self) -> Uuid {
+        self.user.id
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.user.role == "admin"
+    }
+}
+
+/// An authenticated administrator; everyone else gets 403.
+#[derive(Debug, Clone)]
+pub struct AdminUser(pub AuthUser);
+
+fn bearer(req: &HttpRequest) -> Option<String> {
+    let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim().to_owned())
+}
+
+pub async fn authenticate(state: &AppState, token: &str) -> Result<AuthUser, ApiError> {
+    let claims = state
+        .tokens
+        .verify_access(token)
+        .ok_or(ApiError::Unauthorized("invalid_token"))?;
+    let found = auth_sessions::Entity::find_by_id(claims.sid)
+        .filter(auth_sessions::Column::UserId.eq(claims.sub))
+        .filter(auth_sessions::Column::RevokedAt.is_null())
+        .find_also_related(users::Entity)
+        .one(&state.db)
+        .await?;
+    match found {
+        Some((_, Some(user))) if user.deleted_at.is_none() => Ok(AuthUser {
+            user,
+            session_id: claims.sid,
+        }),
+        _ => Err(ApiError::Unauthorized("invalid_token")),
+    }
+}
+
+impl FromRequest for AuthUser {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn std::future::Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let token = bearer(req);
+        Box::pin(async move {
+            let state =
+                state.ok_or_else(|| ApiError::Internal(anyhow::anyhow!("state missing")))?;
+            let token = token.ok_or(ApiError::Unauthorized("unauthenticated"))?;
+            authenticate(&state, &token).await
+        })
+    }
+}
+
+impl FromRequest for AdminUser {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn std::future::Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let fut = AuthUser::from_request(req, payload);
+        Box::pin(async move {
+            let user = fut.await?;
+            if user.is_admin() {
+                Ok(AdminUser(user))
+            } else {
+                Err(ApiError::Forbidden)
+            }
+        })
+    }
+}

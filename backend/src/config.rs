@@ -1,0 +1,452 @@
+//! Typed settings read from the environment (and an optional `.env`), validated once at start.
+//! Every default runs offline with no keys; production refuses unsafe defaults.
+use std::{net::IpAddr, path::PathBuf, time::Duration};
+
+use rand::RngCore;
+use url::Url;
+
+#[derive(Debug, thiserror::Error)]
+#[error("invalid configuration: {var}: {message}")]
+pub struct ConfigError {
+    pub var: &'static str,
+    pub message: String,
+}
+
+fn bad(var: &'static str, message: impl Into<String>) -> ConfigError {
+    ConfigError {
+        var,
+        message: message.into(),
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AppEnv {
+    Development,
+    Production,
+    Test,
+}
+
+/// Settings for the OpenAI (or OpenAI-compatible) grader; absent means the offline grader.
+#[derive(Clone)]
+pub struct OpenAiSettings {
+    pub api_key: String,
+    pub base_url: String,
+    pub model: String,
+    pub timeout: Duration,
+    pub max_attempts: u32,
+}
+
+impl std::fmt::Debug for OpenAiSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OpenAiSettings")
+            .field("base_url", &self.base_url)
+            .field("model", &self.model)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Clone)]
+pub struct ResendSettings {
+    pub api_key: String,
+    pub base_url: Option<Url>,
+}
+
+impl std::fmt::Debug for ResendSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ResendSettings")
+            .field("base_url", &self.base_url)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Clone)]
+pub struct Settings {
+    pub app_env: AppEnv,
+    pub bind_addr: String,
+    pub database_url: String,
+    pub app_base_url: Url,
+    pub data_dir: PathBuf,
+    pub jwt_secret: Vec<u8>,
+    pub access_token_ttl: Duration,
+    pub refresh_token_ttl: Duration,
+    pub bcrypt_cost: u32,
+    pub email_outbox_dir: PathBuf,
+    pub email_from: String,
+    pub resend: Option<ResendSettings>,
+    pub openai: Option<OpenAiSettings>,
+    pub rate_limit_auth_per_min: u32,
+    pub cors_origins: Vec<String>,
+    pub trusted_proxies: Vec<IpAddr>,
+    pub frontend_dist_dir: PathBuf,
+    pub workers_enabled: bool,
+    pub free_monthly_answers: u32,
+    pub db_acquire_timeout: Duration,
+    pub db_max_connections: u32,
+    pub json_log: bool,
+    pub metrics_token: Option<String>,
+}
+
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Secrets are deliberately left out.
+        f.debug_struct("Settings")
+            .field("app_env", &self.app_env)
+            .field("bind_addr", &self.bind_addr)
+            .field("app_base_url", &self.app_base_url.as_str())
+            .field("resend", &self.resend)
+            .field("openai", &self.openai)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Reads one variable; empty counts as unset.
+type Lookup<'a> = dyn Fn(&str) -> Option<String> + 'a;
+
+fn get(lookup: &Lookup, var: &str) -> Option<String> {
+    lookup(var)
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
+}
+
+fn parse_num<T: std::str::FromStr>(
+    lookup: &Lookup,
+    var: &'static str,
+    default: T,
+) -> Result<T, ConfigError> {
+    match get(lookup, var) {
+        None => Ok(default),
+        Some(v) => v
+            .parse()
+            .map_err(|_| bad(var, format!("expected a number, got {v:?}"))),
+    }
+}
+
+fn parse_bool(lookup: &Lookup, var: &'static str, default: bool) -> Result<bool, ConfigError> {
+    match get(lookup, var).as_deref() {
+        None => Ok(default),
+        Some("1" | "true" | "yes" | "on") => Ok(true),
+        Some("0" | "false" | "no" | "off") => Ok(false),
+        Some(v) => Err(bad(var, format!("expected true or false, got {v:?}"))),
+    }
+}
+
+impl Settings {
+    /// Reads the process environment (after loading `.env` if present).
+    pub fn from_env() -> Result<Self, ConfigError> {
+        let _ = dotenvy::dotenv();
+        Self::from_lookup(&|k| std::env::var(k).ok())
+    }
+
+    pub fn from_lookup(lookup: &Lookup) -> Result<Self, ConfigError> {
+        let app_env = match get(lookup, "APP_ENV").as_deref() {
+            None | Some("development") | Some("dev") => AppEnv::Development,
+            Some("production") | Some("prod") => AppEnv::Production,
+            Some("test") => AppEnv::Test,
+            Some(v) => {
+                return Err(bad(
+                    "APP_ENV",
+                    format!("expected development, production or test, got {v:?}"),
+                ));
+            }
+        };
+        let production = app_env == AppEnv::Production;
+        let data_dir = PathBuf::from(get(lookup, "DATA_DIR").unwrap_or_else(|| "data".into()));
+
+        let bind_addr = get(lookup, "BIND_ADDR").unwrap_or_else(|| "127.0.0.1:8080".into());
+        if bind_addr.parse::<std::net::SocketAddr>().is_err() {
+            return Err(bad(
+                "BIND_ADDR",
+                format!("expected host:port such as 127.0.0.1:8080, got {bind_addr:?}"),
+            ));
+        }
+        let database_url = get(lookup, "DATABASE_URL")
+            .unwrap_or_else(|| format!("sqlite://{}/interviewos.db?mode=rwc", data_dir.display()));
+        if !(database_url.starts_with("sqlite:") || database_url.starts_with("postgres")) {
+            return Err(bad(
+                "DATABASE_URL",
+                "expected a sqlite:// or postgres:// URL",
+            ));
+        }
+        let app_base_url_raw =
+            get(lookup, "APP_BASE_URL").unwrap_or_else(|| "http://localhost:8080".into());
+        let app_base_url = Url::parse(&app_base_url_raw)
+            .map_err(|e| bad("APP_BASE_URL", format!("not a URL: {e}")))?;
+        if !matches!(app_base_url.scheme(), "http" | "https") {
+            return Err(bad("APP_BASE_URL", "must be an http(s) URL"));
+        }
+
+        let jwt_secret = match get(lookup, "JWT_SECRET") {
+            Some(s) if s.len() >= 32 => s.into_bytes(),
+            Some(_) => return Err(bad("JWT_SECRET", "must be at least 32 bytes")),
+            None if production => {
+                return Err(bad(
+                    "JWT_SECRET",
+                    "required when APP_ENV=production (at least 32 random bytes)",
+                ));
+            }
+            None if app_env == AppEnv::Test => {
+                let mut b = vec![0u8; 32];
+                rand::rng().fill_bytes(&mut b);
+                b
+            }
+            None => dev_jwt_secret(&data_dir)?,
+        };
+
+        let bcrypt_cost = parse_num(lookup, "BCRYPT_COST", 12u32)?;
+        if !(4..=31).contains(&bcrypt_cost) || (production && bcrypt_cost < 12) {
+            return Err(bad(
+                "BCRYPT_COST",
+                "must be 4–31, and at least 12 in production",
+            ));
+        }
+
+        let resend = get(lookup, "RESEND_API_KEY")
+            .map(|api_key| -> Result<_, ConfigError> {
+                let base_url = get(lookup, "RESEND_BASE_URL")
+                    .map(|u| Url::parse(&u).map_err(|e| bad("RESEND_BASE_URL", e.to_string())))
+                    .transpose()?;
+                Ok(ResendSettings { api_key, base_url })
+            })
+            .transpose()?;
+        let email_from = get(lookup, "EMAIL_FROM")
+            .unwrap_or_else(|| "InterviewOS <no-reply@interviewos.local>".into());
+        if resend.is_some() && production && email_from.contains(".local") {
+            return Err(bad(
+                "EMAIL_FROM",
+                "set a sender on your verified Resend domain",
+            ));
+        }
+
+        let openai = get(lookup, "OPENAI_API_KEY")
+            .map(|api_key| -> Result<_, ConfigError> {
+                let base_url = get(lookup, "OPENAI_BASE_URL")
+                    .unwrap_or_else(|| "https://api.openai.com/v1".into());
+                Url::parse(&base_url).map_err(|e| bad("OPENAI_BASE_URL", e.to_string()))?;
+                Ok(OpenAiSettings {
+                    api_key,
+                    base_url,
+                    model: get(lookup, "OPENAI_MODEL").unwrap_or_else(|| "gpt-4o-mini".into()),
+                    timeout: Duration::from_secs(parse_num(lookup, "OPENAI_TIMEOUT_SECS", 30u64)?),
+                    max_attempts: parse_num(lookup, "OPENAI_MAX_ATTEMPTS", 3u32)?.clamp(1, 10),
+                })
+            })
+            .transpose()?;
+
+        let rate_limit_auth_per_min = parse_num(lookup, "RATE_LIMIT_AUTH_PER_MIN", 20u32)?;
+        if rate_limit_auth_per_min == 0 {
+            return Err(bad("RATE_LIMIT_AUTH_PER_MIN", "must be at least 1"));
+        }
+        let cors_origins = get(lookup, "CORS_ORIGINS")
+            .map(|v| {
+                v.split(',')
+                    .map(|s| s.trim().trim_end_matches('/').to_owned())
+                    .filter(|s| !s.is_empty())
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default();
+        for o in &cors_origins {
+            let u =
+                Url::parse(o).map_err(|_| bad("CORS_ORIGINS", format!("not an origin: {o}")))?;
+            if o == "null" || u.host().is_none() {
+                return Err(bad("CORS_ORIGINS", format!("not an origin: {o}")));
+            }
+        }
+        let trusted_proxies = get(lookup, "TRUSTED_PROXIES")
+            .map(|v| {
+                v.split(',')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(|s| {
+                        s.parse::<IpAddr>()
+                            .map_err(|_| bad("TRUSTED_PROXIES", format!("not an IP address: {s}")))
+                    })
+                    .collect::<Result<Vec<_>, _>>()
+            })
+            .transpose()?
+            .unwrap_or_default();
+
+        Ok(Settings {
+            app_env,
+            bind_addr,
+            database_url,
+            app_base_url,
+            jwt_secret,
+            access_token_ttl: Duration::from_secs(parse_num(
+                lookup,
+                "ACCESS_TOKEN_TTL_SECS",
+                900u64,
+            )?),
+            refresh_token_ttl: Duration::from_secs(
+                parse_num(lookup, "REFRESH_TOKEN_TTL_DAYS", 30u64)? * 86_400,
+            ),
+            bcrypt_cost,
+            email_outbox_dir: get(lookup, "EMAIL_OUTBOX_DIR")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| data_dir.join("outbox")),
+            email_from,
+            resend,
+            openai,
+            rate_limit_auth_per_min,
+            cors_origins,
+            trusted_proxies,
+            frontend_dist_dir: PathBuf::from(
+                get(lookup, "FRONTEND_DIST_DIR").unwrap_or_else(|| "frontend/dist".into()),
+            ),
+            workers_enabled: parse_bool(lookup, "WORKERS_ENABLED", true)?,
+            free_monthly_answers: parse_num(lookup, "FREE_MONTHLY_ANSWERS", 25u32)?,
+            db_acquire_timeout: Duration::from_millis(parse_num(
+                lookup,
+                "DB_ACQUIRE_TIMEOUT_MS",
+                3000u64,
+            )?),
+            db_max_connections: parse_num(lookup, "DB_MAX_CONNECTIONS", 20u32)?.max(1),
+            json_log: parse_bool(lookup, "LOG_JSON", production)?,
+            metrics_token: get(lookup, "METRICS_TOKEN"),
+            data_dir,
+        })
+    }
+
+    pub fn is_production(&self) -> bool {
+        self.app_env == AppEnv::Production
+    }
+
+    pub fn is_sqlite(&self) -> bool {
+        self.database_url.starts_with("sqlite:")
+    }
+
+    /// Builds a link into the SPA from the configured base URL, never from request headers.
+    pub fn app_link(&self, path_and_fragment: &str) -> String {
+        format!(
+            "{}{}",
+            self.app_base_url.as_str().trim_end_matches('/'),
+            path_and_fragment
+        )
+    }
+
+    /// Cookies are `Secure` whenever the public URL is https.
+    pub fn secure_cookies(&self) -> bool {
+        self.app_base_url.scheme() == "https"
+    }
+}
+
+/// Development only: a JWT secret generated once and kept under the data dir, so restarts keep sessions.
+fn dev_jwt_secret(data_dir: &std::path::Path) -> Result<Vec<u8>, ConfigError> {
+    let path = data_dir.join("jwt_secret");
+    if let Ok(existing) = std::fs::read_to_string(&path) {
+        let existing = existing.trim();
+        if existing.len() >= 32 {
+            return Ok(existing.as_bytes().to_vec());
+        }
+    }
+    std::fs::create_dir_all(data_dir).map_err(|e| {
+        bad(
+            "DATA_DIR",
+            format!("cannot create {}: {e}", data_dir.display()),
+        )
+    })?;
+    let mut b = [0u8; 32];
+    rand::rng().fill_bytes(&mut b);
+    let secret = hex::encode(b);
+    write_private(&path, &secret)
+        .map_err(|e| bad("DATA_DIR", format!("cannot write {}: {e}", path.display())))?;
+    Ok(secret.into_bytes())
+}
+
+fn write_private(path: &std::path::Path, content: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    opts.open(path)?.write_all(content.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn settings(vars: &[(&str, &str)]) -> Result<Settings, ConfigError> {
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Settings::from_lookup(&|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn production_requires_a_long_jwt_secret() {
+        let err = settings(&[("APP_ENV", "production")]).unwrap_err();
+        assert_eq!(err.var, "JWT_SECRET");
+        let err = settings(&[("APP_ENV", "production"), ("JWT_SECRET", "short")]).unwrap_err();
+        assert_eq!(err.var, "JWT_SECRET");
+        let ok = settings(&[("APP_ENV", "production"), ("JWT_SECRET", &"x".repeat(32))]).unwrap();
+        assert!(ok.is_production());
+    }
+
+    #[test]
+    fn bad_values_name_their_variable() {
+        assert_eq!(
+            settings(&[("APP_ENV", "test"), ("BIND_ADDR", "nope")])
+                .unwrap_err()
+                .var,
+            "BIND_ADDR"
+        );
+        assert_eq!(
+            settings(&[("APP_ENV", "test"), ("RATE_LIMIT_AUTH_PER_MIN", "many")])
+                .unwrap_err()
+                .var,
+            "RATE_LIMIT_AUTH_PER_MIN"
+        );
+        assert_eq!(
+            settings(&[("APP_ENV", "test"), ("CORS_ORIGINS", "null")])
+                .unwrap_err()
+                .var,
+            "CORS_ORIGINS"
+        );
+        assert_eq!(
+            settings(&[("APP_ENV", "test"), ("DATABASE_URL", "mysql://x")])
+                .unwrap_err()
+                .var,
+            "DATABASE_URL"
+        );
+        assert_eq!(
+            settings(&[
+                ("APP_ENV", "production"),
+                ("JWT_SECRET", &"x".repeat(32)),
+                ("BCRYPT_COST", "4")
+            ])
+            .unwrap_err()
+            .var,
+            "BCRYPT_COST"
+        );
+    }
+
+    #[test]
+    fn defaults_run_offline() {
+        let s = settings(&[("APP_ENV", "test")]).unwrap();
+        assert_eq!(s.bind_addr, "127.0.0.1:8080");
+        assert_eq!(s.database_url, "sqlite://data/interviewos.db?mode=rwc");
+        assert_eq!(s.app_base_url.as_str(), "http://localhost:8080/");
+        assert_eq!(s.rate_limit_auth_per_min, 20);
+        assert!(s.resend.is_none() && s.openai.is_none());
+        assert_eq!(s.email_outbox_dir, PathBuf::from("data/outbox"));
+        assert_eq!(
+            s.app_link("/verify-email#token=abc"),
+            "http://localhost:8080/verify-email#token=abc"
+        );
+    }
+
+    #[test]
+    fn dev_secret_is_generated_once_and_reused() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path().to_str().unwrap();
+        let a = settings(&[("DATA_DIR", d)]).unwrap();
+        let b = settings(&[("DATA_DIR", d)]).unwrap();
+        assert_eq!(a.jwt_secret, b.jwt_secret);
+        assert!(a.jwt_secret.len() >= 32);
+    }
+}

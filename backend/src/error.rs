@@ -1,0 +1,447 @@
+//! One error type for the API and its single mapping to `application/problem+json` (RFC 9457).
+//! The `code` strings are stable: clients and tests match on them.
+use actix_web::{
+    HttpResponse, ResponseError,
+    http::{StatusCode, header},
+};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// A field-level validation failure.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct FieldError {
+    /// The request field, as a dotted path (`password`, `questions.0.prompt`).
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// Problem details returned for every error.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"type": "https://interviewos.dev/problems/validation_failed", "title": "Validation failed", "status": 422, "detail": "Some fields are invalid.", "code": "validation_failed", "errors": [{"field": "password", "message": "must be at least 8 characters"}]}))]
+pub struct Problem {
+    #[serde(rename = "type")]
+    pub type_url: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    /// Stable machine-readable error code.
+    pub code: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Vec<FieldError>>,
+    /// For `quota_exceeded`: when the quota resets.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resets_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("validation failed")]
+    Validation(Vec<FieldError>),
+    #[error("{detail}")]
+    BadRequest { code: &'static str, detail: String },
+    #[error("unauthorized: {0}")]
+    Unauthorized(&'static str),
+    #[error("forbidden")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    #[error("method not allowed")]
+    MethodNotAllowed,
+    #[error("{detail}")]
+    Conflict { code: &'static str, detail: String },
+    #[error("quota exceeded")]
+    QuotaExceeded {
+        limit: u32,
+        resets_at: DateTime<Utc>,
+    },
+    #[error("payload too large")]
+    PayloadTooLarge,
+    #[error("unsupported media type")]
+    UnsupportedMediaType,
+    #[error("rate limited")]
+    RateLimited { retry_after_secs: u64 },
+    #[error("{detail}")]
+    Unavailable {
+        code: &'static str,
+        detail: String,
+        retry_after_secs: u64,
+    },
+    #[error(transparent)]
+    Db(#[from] sea_orm::DbErr),
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl ApiError {
+    pub fn validation(field: &str, message: impl Into<String>) -> Self {
+        Self::Validation(vec![FieldError::new(field, message)])
+    }
+
+    pub fn conflict(code: &'static str, detail: impl Into<String>) -> Self {
+        Self::Conflict {
+            code,
+            detail: detail.into(),
+        }
+    }
+
+    pub fn bad_request(code: &'static str, detail: impl Into<String>) -> Self {
+        Self::BadRequest {
+            code,
+            detail: detail.into(),
+        }
+    }
+
+    fn is_db_unavailable(err: &sea_orm::DbErr) -> bool {
+        use sea_orm::{DbErr, RuntimeErr};
+        match err {
+            DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
+            DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => {
+                matches!(
+                    e.as_ref(),
+                    sqlx_error::Io(_)
+                        | sqlx_error::PoolTimedOut
+                        | sqlx_error::PoolClosed
+                        | sqlx_error::Tls(_)
+                ) || is_sqlite_busy(e)
+            }
+            _ => false,
+        }
+    }
+
+    /// (status, code, title, detail)
+    fn parts(&self) -> (StatusCode, &'static str, &'static str, String) {
+        use ApiError::*;
+        match self {
+            Validation(_) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "validation_failed",
+                "Validation failed",
+                "Some fields are invalid; see `errors`.".into(),
+            ),
+            BadRequest { code, detail } => {
+                (StatusCode::BAD_REQUEST, code, "Bad request", detail.clone())
+            }
+            Unauthorized(code) => (
+                StatusCode::UNAUTHORIZED,
+                code,
+                "Unauthorized",
+                match *code {
+                    "invalid_credentials" => "The email or password is incorrect.".into(),
+                    "invalid_token" => "The token is invalid, expired or already used.".into(),
+                    "account_disabled" => "This account has been deleted.".into(),
+                    _ => "Sign in to continue.".into(),
+                },
+            ),
+            Forbidden => (
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                "Forbidden",
+                "You do not have permission to do this.".into(),
+            ),
+            NotFound => (
+                StatusCode::NOT_FOUND,
+                "not_found",
+                "Not found",
+                "The requested resource does not exist.".into(),
+            ),
+            MethodNotAllowed => (
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                "Method not allowed",
+                "This method is not supported on this resource.".into(),
+            ),
+            Conflict { code, detail } => (StatusCode::CONFLICT, code, "Conflict", detail.clone()),
+            QuotaExceeded { limit, resets_at } => (
+                StatusCode::PAYMENT_REQUIRED,
+                "quota_exceeded",
+                "Quota exceeded",
+                format!(
+                    "Your plan allows {limit} evaluated answers per month; the quota resets on {}. Upgrade for unlimited practice.",
+                    resets_at.format("%Y-%m-%d")
+                ),
+            ),
+            PayloadTooLarge => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                "Payload too large",
+                "The request body is too large.".into(),
+            ),
+            UnsupportedMediaType => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "Unsupported media type",
+                "Send the body as application/json.".into(),
+            ),
+            RateLimited { retry_after_secs } => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate_limited",
+                "Too many requests",
+                format!("Too many attempts; try again in {retry_after_secs} seconds."),
+            ),
+            Unavailable { code, detail, .. } => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                code,
+                "Service unavailable",
+                detail.clone(),
+            ),
+            Db(e) if Self::is_db_unavailable(e) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "database_unavailable",
+                "Service unavailable",
+                "The database is temporarily unavailable; please retry.".into(),
+            ),
+            Db(_) | Internal(_) => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal_error",
+                "Internal server error",
+                "Something went wrong on our side. It has been logged.".into(),
+            ),
+        }
+    }
+
+    pub fn problem(&self) -> Problem {
+        let (status, code, title, detail) = self.parts();
+        Problem {
+            type_url: format!("https://interviewos.dev/problems/{code}"),
+            title: title.into(),
+            status: status.as_u16(),
+            detail,
+            code: code.into(),
+            errors: match self {
+                ApiError::Validation(errors) => Some(errors.clone()),
+                _ => None,
+            },
+            resets_at: match self {
+                ApiError::QuotaExceeded { resets_at, .. } => Some(*resets_at),
+                _ => None,
+            },
+        }
+    }
+}
+
+use sea_orm::sqlx::Error as sqlx_error;
+
+fn is_sqlite_busy(e: &sqlx_error) -> bool {
+    match e {
+        sqlx_error::Database(db) => db.code().is_some_and(|c| c == "5" || c == "6"),
+        _ => false,
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        self.parts().0
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let (status, ..) = self.parts();
+        if status.is_server_error() {
+            // The cause goes to the log (never to the client); it carries no request data.
+            tracing::error!(error = %self, debug = ?self, "request failed");
+        }
+        let mut res = HttpResponse::build(status);
+        res.insert_header((header::CONTENT_TYPE, "application/problem+json"));
+        match self {
+            ApiError::RateLimited { retry_after_secs } => {
+                res.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+            }
+            ApiError::Unavailable {
+                retry_after_secs, ..
+            } => {
+                res.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+            }
+            ApiError::Db(e) if Self::is_db_unavailable(e) => {
+                res.insert_header((header::RETRY_AFTER, "5"));
+            }
+            _ => {}
+        }
+        res.body(serde_json::to_string(&self.problem()).unwrap_or_default())
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;
+
+/// Converts `validator` output into our field errors (field names as the client sent them).
+impl From<validator::ValidationErrors> for ApiError {
+    fn from(errs: validator::ValidationErrors) -> Self {
+        let mut out = Vec::new();
+        collect_validation_errors(&errs, "", &mut out);
+        out.sort_by(|a, b| a.field.cmp(&b.field));
+        ApiError::Validation(out)
+    }
+}
+
+fn collect_validation_errors(
+    errs: &validator::ValidationErrors,
+    prefix: &str,
+    out: &mut Vec<FieldError>,
+) {
+    use validator::ValidationErrorsKind;
+    for (field, kind) in errs.errors() {
+        let path = if prefix.is_empty() {
+            field.to_string()
+        } else {
+            format!("{prefix}.{field}")
+        };
+        match kind {
+            ValidationErrorsKind::Field(list) => {
+                for e in list {
+                    let msg = e
+                        .message
+                        .as_ref()
+                        .map(|m| m.to_string())
+                        .unwrap_or_else(|| describe_validation(e));
+                    out.push(FieldError::new(path.clone(), msg));
+                }
+            }
+            ValidationErrorsKind::Struct(inner) => collect_validation_errors(inner, &path, out),
+            ValidationErrorsKind::List(map) => {
+                for (i, inner) in map {
+                    collect_validation_errors(inner, &format!("{path}.{i}"), out);
+                }
+            }
+        }
+    }
+}
+
+fn describe_validation(e: &validator::ValidationError) -> String {
+    let p = |k: &str| e.params.get(k).map(|v| v.to_string());
+    match e.code.as_ref() {
+        "length" => match (p("min"), p("max")) {
+            (Some(min), Some(max)) => format!("must be between {min} and {max} characters"),
+            (Some(min), None) => format!("must be at least {min} characters"),
+            (None, Some(max)) => format!("must be at most {max} characters"),
+            _ => "has an invalid length".into(),
+        },
+        "range" => match (p("min"), p("max")) {
+            (Some(min), Some(max)) => format!("must be between {min} and {max}"),
+            (Some(min), None) => format!("must be at least {min}"),
+            (None, Some(max)) => format!("must be at most {max}"),
+            _ => "is out of range".into(),
+        },
+        "email" => "must be a valid email address".into(),
+        "url" => "must be a valid URL".into(),
+        other => format!("is invalid ({other})"),
+    }
+}
+
+/// Maps actix's JSON body errors onto problem+json: 415, 413, 400 malformed, 422 unknown/invalid fields.
+pub fn json_error(
+    err: actix_web::error::JsonPayloadError,
+    _req: &actix_web::HttpRequest,
+) -> actix_web::Error {
+    use actix_web::error::JsonPayloadError as J;
+    let api = match &err {
+        J::ContentType => ApiError::UnsupportedMediaType,
+        J::Overflow { .. } | J::OverflowKnownLength { .. } => ApiError::PayloadTooLarge,
+        J::Deserialize(e) => match e.classify() {
+            serde_json::error::Category::Data => {
+                ApiError::Validation(vec![field_error_from_serde(e)])
+            }
+            _ => ApiError::bad_request(
+                "malformed_json",
+                format!("The body is not valid JSON: {}", strip_position(e)),
+            ),
+        },
+        J::Payload(actix_web::error::PayloadError::Overflow) => ApiError::PayloadTooLarge,
+        _ => ApiError::bad_request("malformed_json", "The request body could not be read."),
+    };
+    api.into()
+}
+
+fn strip_position(e: &serde_json::Error) -> String {
+    let s = e.to_string();
+    match s.find(" at line ") {
+        Some(i) => s[..i].to_owned(),
+        None => s,
+    }
+}
+
+/// serde's messages are clear but name the field only inside the text; pull it out for `errors[].field`.
+fn field_error_from_serde(e: &serde_json::Error) -> FieldError {
+    let msg = strip_position(e);
+    let field = if let Some(rest) = msg.strip_prefix("unknown field `") {
+        rest.split('`').next().unwrap_or("").to_owned()
+    } else if let Some(rest) = msg.strip_prefix("missing field `") {
+        rest.split('`').next().unwrap_or("").to_owned()
+    } else {
+        String::new()
+    };
+    let message = if msg.starts_with("unknown field") {
+        "is not an accepted field".to_owned()
+    } else if msg.starts_with("missing field") {
+        "is required".to_owned()
+    } else {
+        msg
+    };
+    FieldError::new(
+        if field.is_empty() {
+            "body".to_owned()
+        } else {
+            field
+        },
+        message,
+    )
+}
+
+pub fn query_error(
+    err: actix_web::error::QueryPayloadError,
+    _req: &actix_web::HttpRequest,
+) -> actix_web::Error {
+    let msg = err.to_string();
+    let msg = msg
+        .strip_prefix("Query deserialize error: ")
+        .unwrap_or(&msg)
+        .to_owned();
+    ApiError::Validation(vec![FieldError::new("query", msg)]).into()
+}
+
+pub fn path_error(
+    _err: actix_web::error::PathError,
+    _req: &actix_web::HttpRequest,
+) -> actix_web::Error {
+    // A malformed id can never name an existing resource.
+    ApiError::NotFound.into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_field_names_the_field() {
+        #[derive(Debug, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        #[allow(dead_code)]
+        struct P {
+            a: u32,
+        }
+        let e = serde_json::from_str::<P>(r#"{"a":1,"role":"admin"}"#).unwrap_err();
+        assert_eq!(
+            field_error_from_serde(&e),
+            FieldError::new("role", "is not an accepted field")
+        );
+        let e = serde_json::from_str::<P>(r#"{}"#).unwrap_err();
+        assert_eq!(
+            field_error_from_serde(&e),
+            FieldError::new("a", "is required")
+        );
+    }
+
+    #[test]
+    fn internal_errors_hide_their_cause() {
+        let p = ApiError::Internal(anyhow::anyhow!("secret connection string")).problem();
+        assert_eq!(p.status, 500);
+        assert!(!p.detail.contains("secret"));
+    }
+}

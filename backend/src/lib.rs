@@ -1,0 +1,227 @@
+//! InterviewOS: the API server as a library. `Application::build` is the one place the app is
+//! assembled; `main` and the tests both use it.
+pub mod accounts;
+pub mod audit;
+pub mod config;
+pub mod db;
+pub mod email;
+pub mod entities;
+pub mod error;
+pub mod http;
+pub mod jobs;
+pub mod live;
+pub mod openapi;
+pub mod ops;
+pub mod plans;
+pub mod routing;
+pub mod state;
+pub mod telemetry;
+
+use std::{net::TcpListener, sync::Arc, time::Duration};
+
+use actix_web::{App, HttpResponse, HttpServer, dev::Server, middleware::from_fn, web};
+use sea_orm::DatabaseConnection;
+use tokio::sync::watch;
+use tracing_actix_web::TracingLogger;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::{
+    accounts::tokens::TokenService,
+    config::Settings,
+    email::{Mailer, OutboxMailer, ResendMailer, SendEmailJob},
+    http::ratelimit::RateLimits,
+    jobs::{
+        JobSignal,
+        worker::{JobHandler, WorkerPool},
+    },
+    live::LiveEvents,
+    state::AppState,
+};
+
+/// Installs the process-wide rustls crypto provider (two get compiled in; pick one explicitly).
+pub fn install_crypto_provider() {
+    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+}
+
+/// Builds the shared state for a connected, migrated database.
+pub async fn build_state(settings: Settings, db: DatabaseConnection) -> anyhow::Result<AppState> {
+    let cost = settings.bcrypt_cost;
+    let dummy_hash = tokio::task::spawn_blocking(move || {
+        use rand::RngCore;
+        let mut pw = [0u8; 24];
+        rand::rng().fill_bytes(&mut pw);
+        bcrypt::non_truncating_hash(hex::encode(pw), cost)
+    })
+    .await??;
+    Ok(AppState {
+        tokens: TokenService::new(&settings.jwt_secret, settings.access_token_ttl),
+        limits: Arc::new(RateLimits::new(settings.rate_limit_auth_per_min)),
+        jobs: JobSignal::default(),
+        dummy_hash: Arc::new(dummy_hash),
+        live: LiveEvents::default(),
+        settings: Arc::new(settings),
+        db,
+    })
+}
+
+pub fn mailer(settings: &Settings) -> Arc<dyn Mailer> {
+    match &settings.resend {
+        Some(resend) => Arc::new(ResendMailer::new(resend)),
+        None => Arc::new(OutboxMailer::new(settings.email_outbox_dir.clone())),
+    }
+}
+
+/// Every job handler, wired to its dependencies.
+pub fn job_handlers(state: &AppState) -> Vec<Arc<dyn JobHandler>> {
+    vec![Arc::new(SendEmailJob {
+        db: state.db.clone(),
+        mailer: mailer(&state.settings),
+        from: state.settings.email_from.clone(),
+    })]
+}
+
+pub fn worker_pool(state: &AppState) -> WorkerPool {
+    WorkerPool::new(state.db.clone(), state.jobs.clone(), job_handlers(state))
+}
+
+/// Registers every route. Unknown paths get a 404 problem (or the SPA, for browser routes).
+pub fn configure_routes(cfg: &mut web::ServiceConfig, settings: &Settings) {
+    cfg.configure(ops::health::configure)
+        .configure(ops::metrics::configure)
+        .configure(accounts::routes::configure)
+        .service(SwaggerUi::new("/docs/{_:.*}").url("/api/v1/openapi.json", openapi::spec()))
+        .service(web::redirect("/docs", "/docs/"));
+    let dist = settings.frontend_dist_dir.clone();
+    if dist.join("index.html").is_file() {
+        let index = dist.join("index.html");
+        cfg.service(
+            actix_files::Files::new("/", dist)
+                .index_file("index.html")
+                .prefer_utf8(true)
+                .default_handler(web::to(move |req: actix_web::HttpRequest| {
+                    let index = index.clone();
+                    async move { spa_fallback(req, index).await }
+                })),
+        );
+    } else {
+        cfg.default_service(web::to(routing::not_found));
+    }
+}
+
+/// Browser routes (`/dashboard`, `/practice/…`) get the SPA's index.html; API paths get a 404 problem.
+async fn spa_fallback(
+    req: actix_web::HttpRequest,
+    index: std::path::PathBuf,
+) -> actix_web::Result<HttpResponse> {
+    let path = req.path();
+    let is_api = path.starts_with("/api/") || path.starts_with("/health") || path == "/metrics";
+    if is_api || req.method() != actix_web::http::Method::GET {
+        return Err(error::ApiError::NotFound.into());
+    }
+    let html = tokio::fs::read(index)
+        .await
+        .map_err(actix_web::error::ErrorInternalServerError)?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .insert_header(("Cache-Control", "no-cache"))
+        .body(html))
+}
+
+pub struct Application {
+    server: Server,
+    port: u16,
+    state: web::Data<AppState>,
+    shutdown: watch::Sender<bool>,
+    workers: Vec<tokio::task::JoinHandle<()>>,
+}
+
+impl Application {
+    /// Connects, migrates, and binds; workers start when `WORKERS_ENABLED` (the default).
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let db = db::connect(&settings).await?;
+        db::migrate(&db).await?;
+        Self::build_with_db(settings, db).await
+    }
+
+    pub async fn build_with_db(settings: Settings, db: DatabaseConnection) -> anyhow::Result<Self> {
+        let listener = TcpListener::bind(&settings.bind_addr)
+            .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.bind_addr))?;
+        let port = listener.local_addr()?.port();
+        let workers_enabled = settings.workers_enabled;
+        let state = web::Data::new(build_state(settings, db).await?);
+        let (shutdown, shutdown_rx) = watch::channel(false);
+        let workers = if workers_enabled {
+            worker_pool(&state).spawn(2, shutdown_rx.clone())
+        } else {
+            Vec::new()
+        };
+        spawn_housekeeping(state.clone(), shutdown_rx);
+        let server = Self::server(state.clone(), listener)?;
+        Ok(Self {
+            server,
+            port,
+            state,
+            shutdown,
+            workers,
+        })
+    }
+
+    fn server(state: web::Data<AppState>, listener: TcpListener) -> anyhow::Result<Server> {
+        let server = HttpServer::new(move || {
+            let settings = state.settings.clone();
+            App::new()
+                .app_data(state.clone())
+                .app_data(
+                    web::JsonConfig::default()
+                        .limit(64 * 1024)
+                        .error_handler(error::json_error),
+                )
+                .app_data(web::QueryConfig::default().error_handler(error::query_error))
+                .app_data(web::PathConfig::default().error_handler(error::path_error))
+                .wrap(http::headers::cors(&settings))
+                .wrap(from_fn(ops::metrics::track))
+                .wrap(from_fn(http::headers::security_headers))
+                .wrap(TracingLogger::default())
+                .configure(|cfg| configure_routes(cfg, &settings))
+        })
+        .listen(listener)?
+        // SIGTERM: stop accepting, give in-flight requests time to finish.
+        .shutdown_timeout(30)
+        .run();
+        Ok(server)
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn state(&self) -> web::Data<AppState> {
+        self.state.clone()
+    }
+
+    /// A handle that stops the server gracefully (tests use it; SIGTERM does the same).
+    pub fn server_handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
+    /// Serves until SIGTERM/SIGINT, then lets workers put back what they hold.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let result = self.server.await;
+        let _ = self.shutdown.send(true);
+        for w in self.workers {
+            let _ = tokio::time::timeout(Duration::from_secs(10), w).await;
+        }
+        result
+    }
+}
+
+fn spawn_housekeeping(state: web::Data<AppState>, mut shutdown: watch::Receiver<bool>) {
+    tokio::spawn(async move {
+        loop {
+            tokio::select! {
+                _ = shutdown.changed() => return,
+                _ = tokio::time::sleep(Duration::from_secs(60)) => state.limits.housekeeping(),
+            }
+        }
+    });
+}

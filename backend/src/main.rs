@@ -1,0 +1,120 @@
+//! The `interviewos` command: serve (default), worker, migrate, create-admin, export-openapi, healthcheck.
+use std::io::Read;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use interviewos::{Application, config::Settings, db, install_crypto_provider, openapi, telemetry};
+
+#[derive(Parser)]
+#[command(
+    name = "interviewos",
+    version,
+    about = "InterviewOS — AI interview practice API server"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run pending migrations, then serve the API (and the SPA from FRONTEND_DIST_DIR). The default.
+    Serve,
+    /// Run background workers only (evaluations, emails, purges), no HTTP server.
+    Worker,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Create an administrator (or promote an existing account); the password is read from stdin.
+    CreateAdmin {
+        #[arg(long)]
+        email: String,
+    },
+    /// Print the OpenAPI document as YAML.
+    ExportOpenapi,
+    /// Exit 0 when GET /health/live on BIND_ADDR answers 200 (for container health checks).
+    Healthcheck,
+}
+
+#[actix_web::main]
+async fn main() -> anyhow::Result<()> {
+    install_crypto_provider();
+    let cli = Cli::parse();
+    let command = cli.command.unwrap_or(Command::Serve);
+    if let Command::ExportOpenapi = command {
+        print!("{}", openapi::yaml());
+        return Ok(());
+    }
+    let settings = match Settings::from_env() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::exit(2);
+        }
+    };
+    telemetry::init(settings.json_log);
+    match command {
+        Command::ExportOpenapi => unreachable!("handled above"),
+        Command::Serve => {
+            let app = Application::build(settings.clone()).await?;
+            tracing::info!(addr = %settings.bind_addr, port = app.port(), env = ?settings.app_env, "serving InterviewOS");
+            app.run_until_stopped().await?;
+        }
+        Command::Worker => {
+            let db = db::connect(&settings).await?;
+            db::migrate(&db).await?;
+            let state = interviewos::build_state(settings, db).await?;
+            let (tx, rx) = tokio::sync::watch::channel(false);
+            let handles = interviewos::worker_pool(&state).spawn(4, rx);
+            tracing::info!("worker started");
+            wait_for_signal().await;
+            tracing::info!("worker stopping; returning claimed jobs");
+            let _ = tx.send(true);
+            for h in handles {
+                let _ = h.await;
+            }
+        }
+        Command::Migrate => {
+            let db = db::connect(&settings).await?;
+            db::migrate(&db).await?;
+            println!("migrations applied");
+        }
+        Command::CreateAdmin { email } => {
+            let mut password = String::new();
+            std::io::stdin()
+                .read_to_string(&mut password)
+                .context("reading the password from stdin")?;
+            let password = password.trim_end_matches(['\r', '\n']).to_owned();
+            let db = db::connect(&settings).await?;
+            db::migrate(&db).await?;
+            let state = interviewos::build_state(settings, db).await?;
+            let id = interviewos::accounts::service::create_admin(&state, &email, password).await?;
+            println!("administrator ready: {id}");
+        }
+        Command::Healthcheck => {
+            let addr = settings.bind_addr.replace("0.0.0.0", "127.0.0.1");
+            let url = format!("http://{addr}/health/live");
+            let ok = reqwest::Client::new()
+                .get(&url)
+                .timeout(std::time::Duration::from_secs(3))
+                .send()
+                .await
+                .is_ok_and(|r| r.status().is_success());
+            std::process::exit(if ok { 0 } else { 1 });
+        }
+    }
+    Ok(())
+}
+
+async fn wait_for_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut term = signal(SignalKind::terminate()).expect("signal handler");
+        tokio::select! {
+            _ = term.recv() => {}
+            _ = tokio::signal::ctrl_c() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = tokio::signal::ctrl_c().await;
+}

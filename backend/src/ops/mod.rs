@@ -1,0 +1,3 @@
+//! Operations: health checks and Prometheus metrics.
+pub mod health;
+pub mod metrics;

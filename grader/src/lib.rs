@@ -1,0 +1,1 @@
+//! Offline rubric grader (work in progress).
