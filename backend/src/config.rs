@@ -79,6 +79,8 @@ pub struct Settings {
     pub trusted_proxies: Vec<IpAddr>,
     pub frontend_dist_dir: PathBuf,
     pub workers_enabled: bool,
+    /// Use the OpenAI grader for every plan (default: Pro only).
+    pub openai_for_all_plans: bool,
     pub free_monthly_answers: u32,
     pub db_acquire_timeout: Duration,
     pub db_max_connections: u32,
@@ -293,6 +295,7 @@ impl Settings {
                 get(lookup, "FRONTEND_DIST_DIR").unwrap_or_else(|| "frontend/dist".into()),
             ),
             workers_enabled: parse_bool(lookup, "WORKERS_ENABLED", true)?,
+            openai_for_all_plans: parse_bool(lookup, "OPENAI_FOR_ALL_PLANS", false)?,
             free_monthly_answers: parse_num(lookup, "FREE_MONTHLY_ANSWERS", 25u32)?,
             db_acquire_timeout: Duration::from_millis(parse_num(
                 lookup,

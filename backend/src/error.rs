@@ -335,65 +335,6 @@ fn describe_validation(e: &validator::ValidationError) -> String {
     }
 }
 
-/// Maps actix's JSON body errors onto problem+json: 415, 413, 400 malformed, 422 unknown/invalid fields.
-pub fn json_error(
-    err: actix_web::error::JsonPayloadError,
-    _req: &actix_web::HttpRequest,
-) -> actix_web::Error {
-    use actix_web::error::JsonPayloadError as J;
-    let api = match &err {
-        J::ContentType => ApiError::UnsupportedMediaType,
-        J::Overflow { .. } | J::OverflowKnownLength { .. } => ApiError::PayloadTooLarge,
-        J::Deserialize(e) => match e.classify() {
-            serde_json::error::Category::Data => {
-                ApiError::Validation(vec![field_error_from_serde(e)])
-            }
-            _ => ApiError::bad_request(
-                "malformed_json",
-                format!("The body is not valid JSON: {}", strip_position(e)),
-            ),
-        },
-        J::Payload(actix_web::error::PayloadError::Overflow) => ApiError::PayloadTooLarge,
-        _ => ApiError::bad_request("malformed_json", "The request body could not be read."),
-    };
-    api.into()
-}
-
-fn strip_position(e: &serde_json::Error) -> String {
-    let s = e.to_string();
-    match s.find(" at line ") {
-        Some(i) => s[..i].to_owned(),
-        None => s,
-    }
-}
-
-/// serde's messages are clear but name the field only inside the text; pull it out for `errors[].field`.
-fn field_error_from_serde(e: &serde_json::Error) -> FieldError {
-    let msg = strip_position(e);
-    let field = if let Some(rest) = msg.strip_prefix("unknown field `") {
-        rest.split('`').next().unwrap_or("").to_owned()
-    } else if let Some(rest) = msg.strip_prefix("missing field `") {
-        rest.split('`').next().unwrap_or("").to_owned()
-    } else {
-        String::new()
-    };
-    let message = if msg.starts_with("unknown field") {
-        "is not an accepted field".to_owned()
-    } else if msg.starts_with("missing field") {
-        "is required".to_owned()
-    } else {
-        msg
-    };
-    FieldError::new(
-        if field.is_empty() {
-            "body".to_owned()
-        } else {
-            field
-        },
-        message,
-    )
-}
-
 pub fn query_error(
     err: actix_web::error::QueryPayloadError,
     _req: &actix_web::HttpRequest,
@@ -417,26 +358,6 @@ pub fn path_error(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn unknown_field_names_the_field() {
-        #[derive(Debug, Deserialize)]
-        #[serde(deny_unknown_fields)]
-        #[allow(dead_code)]
-        struct P {
-            a: u32,
-        }
-        let e = serde_json::from_str::<P>(r#"{"a":1,"role":"admin"}"#).unwrap_err();
-        assert_eq!(
-            field_error_from_serde(&e),
-            FieldError::new("role", "is not an accepted field")
-        );
-        let e = serde_json::from_str::<P>(r#"{}"#).unwrap_err();
-        assert_eq!(
-            field_error_from_serde(&e),
-            FieldError::new("a", "is required")
-        );
-    }
 
     #[test]
     fn internal_errors_hide_their_cause() {

@@ -2,12 +2,15 @@
 //! assembled; `main` and the tests both use it.
 pub mod accounts;
 pub mod audit;
+pub mod catalog;
 pub mod config;
 pub mod db;
 pub mod email;
 pub mod entities;
 pub mod error;
+pub mod evaluation;
 pub mod http;
+pub mod interviews;
 pub mod jobs;
 pub mod live;
 pub mod openapi;
@@ -37,6 +40,17 @@ use crate::{
     live::LiveEvents,
     state::AppState,
 };
+
+/// Loads the embedded question library into the database (idempotent; cheap when unchanged).
+pub async fn seed_library(db: &DatabaseConnection) -> anyhow::Result<catalog::seed::SyncReport> {
+    let lib =
+        catalog::seed::Library::embedded().map_err(|e| anyhow::anyhow!("question library: {e}"))?;
+    let report = catalog::seed::sync(db, &lib).await?;
+    if report != catalog::seed::SyncReport::default() {
+        tracing::info!(?report, "question library synchronised");
+    }
+    Ok(report)
+}
 
 /// Installs the process-wide rustls crypto provider (two get compiled in; pick one explicitly).
 pub fn install_crypto_provider() {
@@ -73,11 +87,22 @@ pub fn mailer(settings: &Settings) -> Arc<dyn Mailer> {
 
 /// Every job handler, wired to its dependencies.
 pub fn job_handlers(state: &AppState) -> Vec<Arc<dyn JobHandler>> {
-    vec![Arc::new(SendEmailJob {
-        db: state.db.clone(),
-        mailer: mailer(&state.settings),
-        from: state.settings.email_from.clone(),
-    })]
+    vec![
+        Arc::new(SendEmailJob {
+            db: state.db.clone(),
+            mailer: mailer(&state.settings),
+            from: state.settings.email_from.clone(),
+        }),
+        Arc::new(evaluation::job::EvaluateAnswerJob {
+            db: state.db.clone(),
+            offline: Arc::new(evaluation::OfflineGrader),
+            openai: state.settings.openai.as_ref().map(|o| {
+                Arc::new(evaluation::openai::OpenAiGrader::new(o)) as Arc<dyn evaluation::Grader>
+            }),
+            openai_for_all_plans: state.settings.openai_for_all_plans,
+            live: state.live.clone(),
+        }),
+    ]
 }
 
 pub fn worker_pool(state: &AppState) -> WorkerPool {
@@ -89,6 +114,9 @@ pub fn configure_routes(cfg: &mut web::ServiceConfig, settings: &Settings) {
     cfg.configure(ops::health::configure)
         .configure(ops::metrics::configure)
         .configure(accounts::routes::configure)
+        .configure(catalog::routes::configure)
+        .configure(interviews::routes::configure)
+        .configure(evaluation::routes::configure)
         .service(SwaggerUi::new("/docs/{_:.*}").url("/api/v1/openapi.json", openapi::spec()))
         .service(web::redirect("/docs", "/docs/"));
     let dist = settings.frontend_dist_dir.clone();
@@ -140,6 +168,7 @@ impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         let db = db::connect(&settings).await?;
         db::migrate(&db).await?;
+        seed_library(&db).await?;
         Self::build_with_db(settings, db).await
     }
 
@@ -151,6 +180,7 @@ impl Application {
         let state = web::Data::new(build_state(settings, db).await?);
         let (shutdown, shutdown_rx) = watch::channel(false);
         let workers = if workers_enabled {
+            warm_up_grader();
             worker_pool(&state).spawn(2, shutdown_rx.clone())
         } else {
             Vec::new()
@@ -171,11 +201,7 @@ impl Application {
             let settings = state.settings.clone();
             App::new()
                 .app_data(state.clone())
-                .app_data(
-                    web::JsonConfig::default()
-                        .limit(64 * 1024)
-                        .error_handler(error::json_error),
-                )
+                .app_data(web::PayloadConfig::new(http::json::JSON_LIMIT))
                 .app_data(web::QueryConfig::default().error_handler(error::query_error))
                 .app_data(web::PathConfig::default().error_handler(error::path_error))
                 .wrap(http::headers::cors(&settings))
@@ -213,6 +239,25 @@ impl Application {
         }
         result
     }
+}
+
+/// The first grade in a process compiles the grader's regexes (~100 ms); do it off the request path.
+fn warm_up_grader() {
+    tokio::task::spawn_blocking(|| {
+        let rubric = std::collections::BTreeMap::new();
+        let _ = interviewos_grader::RubricGrader.grade(&interviewos_grader::GradingInput {
+            category: interviewos_grader::Category::Behavioral,
+            prompt: "Tell me about a time you led a project.",
+            key_points: &[],
+            rubric: &rubric,
+            time_limit_seconds: Some(120),
+            model_answer: "",
+            follow_up: None,
+            expected_figures: &[],
+            answer: "I led a migration and we cut costs by 20%.",
+            duration_seconds: Some(60),
+        });
+    });
 }
 
 fn spawn_housekeeping(state: web::Data<AppState>, mut shutdown: watch::Receiver<bool>) {

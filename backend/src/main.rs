@@ -31,6 +31,14 @@ enum Command {
     },
     /// Print the OpenAPI document as YAML.
     ExportOpenapi,
+    /// Write answers and evaluations as JSON lines for improving the grader (opted-out users excluded).
+    ExportTrainingData {
+        /// Output file (default: stdout).
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+    },
+    /// Load the embedded question library into the database (also done by `serve`).
+    Seed,
     /// Exit 0 when GET /health/live on BIND_ADDR answers 200 (for container health checks).
     Healthcheck,
 }
@@ -89,6 +97,27 @@ async fn main() -> anyhow::Result<()> {
             let state = interviewos::build_state(settings, db).await?;
             let id = interviewos::accounts::service::create_admin(&state, &email, password).await?;
             println!("administrator ready: {id}");
+        }
+        Command::ExportTrainingData { out } => {
+            let db = db::connect(&settings).await?;
+            db::migrate(&db).await?;
+            let n = match out {
+                Some(path) => {
+                    let mut f = std::io::BufWriter::new(std::fs::File::create(&path)?);
+                    interviewos::evaluation::training::export(&db, &mut f).await?
+                }
+                None => {
+                    interviewos::evaluation::training::export(&db, &mut std::io::stdout().lock())
+                        .await?
+                }
+            };
+            eprintln!("exported {n} answers");
+        }
+        Command::Seed => {
+            let db = db::connect(&settings).await?;
+            db::migrate(&db).await?;
+            let report = interviewos::seed_library(&db).await?;
+            println!("{report:?}");
         }
         Command::Healthcheck => {
             let addr = settings.bind_addr.replace("0.0.0.0", "127.0.0.1");

@@ -109,6 +109,23 @@ pub struct Unavailable(Problem);
         crate::accounts::routes::get_me,
         crate::accounts::routes::patch_me,
         crate::accounts::routes::change_password,
+        crate::interviews::routes::get_usage,
+        crate::catalog::routes::list_roles,
+        crate::catalog::routes::list_questions,
+        crate::catalog::routes::get_question,
+        crate::catalog::routes::create_question,
+        crate::catalog::routes::update_question,
+        crate::catalog::routes::delete_question,
+        crate::interviews::routes::create_session,
+        crate::interviews::routes::list_sessions,
+        crate::interviews::routes::get_session,
+        crate::interviews::routes::delete_session,
+        crate::interviews::routes::submit_answer,
+        crate::interviews::routes::complete_session,
+        crate::interviews::routes::get_answer,
+        crate::evaluation::routes::get_evaluation,
+        crate::evaluation::routes::retry_evaluation,
+        crate::evaluation::routes::session_events,
     ),
     components(
         schemas(Problem, crate::error::FieldError),
@@ -118,6 +135,9 @@ pub struct Unavailable(Problem);
     tags(
         (name = "auth", description = "Sign-up, sign-in, tokens, email verification, password reset"),
         (name = "account", description = "The signed-in user's profile and settings"),
+        (name = "library", description = "Interview roles, questions and consulting cases"),
+        (name = "sessions", description = "Practice sessions, answers and evaluations"),
+        (name = "admin", description = "Administration (role admin)"),
         (name = "ops", description = "Health checks"),
     )
 )]

@@ -1,1 +1,391 @@
-//! Offline rubric grader (work in progress).
+//! Offline rubric grader for InterviewOS answers.
+//!
+//! Deterministic, no network, well under 5 ms per answer. It scores an answer against the question's
+//! key points, rubric and (for cases and estimates) expected figures, and writes feedback from what
+//! it actually found and missed. The OpenAI grader reuses [`overall_score`] (the documented
+//! weighting), [`dimensions_for`] and [`injection_markers`]; spoken answers add
+//! [`delivery_dimensions`]. See `docs/evaluation.md` for the method and measured accuracy.
+//!
+//! ```
+//! use std::collections::BTreeMap;
+//! use interviewos_grader::{Category, GradingInput, KeyPoint, RubricGrader};
+//!
+//! let key_points = vec![KeyPoint { point: "Explains write overhead".into(), keywords: vec!["insert".into(), "overhead".into()] }];
+//! let rubric = BTreeMap::new();
+//! let input = GradingInput {
+//!     category: Category::Technical,
+//!     prompt: "When would an index make things worse?",
+//!     key_points: &key_points,
+//!     rubric: &rubric,
+//!     time_limit_seconds: Some(120),
+//!     model_answer: "Every insert must also update the index, so writes slow down.",
+//!     follow_up: None,
+//!     expected_figures: &[],
+//!     answer: "Every insert has to update each index, which is extra write overhead.",
+//!     duration_seconds: None,
+//! };
+//! let grade = RubricGrader.grade(&input);
+//! assert!(grade.key_points[0].covered);
+//! assert!(grade.overall_score <= 100);
+//! ```
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+mod analysis;
+mod coverage;
+mod delivery;
+mod feedback;
+mod fluency;
+mod injection;
+mod numbers;
+mod scoring;
+mod structure;
+mod text;
+
+pub use delivery::{
+    DeliveryMetrics, LONG_PAUSE_SECONDS, PACE_RANGE, TimedWord, delivery_dimensions,
+    delivery_metrics,
+};
+pub use injection::{Sanitised, injection_markers, sanitise};
+
+/// Question category; decides the rubric dimensions and their weights.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    Behavioral,
+    Technical,
+    SystemDesign,
+    Product,
+    Case,
+    Estimation,
+    Situational,
+}
+
+impl Category {
+    pub const ALL: [Category; 7] = [
+        Category::Behavioral,
+        Category::Technical,
+        Category::SystemDesign,
+        Category::Product,
+        Category::Case,
+        Category::Estimation,
+        Category::Situational,
+    ];
+
+    /// The snake_case name used in the library files and the API.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Behavioral => "behavioral",
+            Category::Technical => "technical",
+            Category::SystemDesign => "system_design",
+            Category::Product => "product",
+            Category::Case => "case",
+            Category::Estimation => "estimation",
+            Category::Situational => "situational",
+        }
+    }
+
+    /// Answer time assumed when a question has no `time_limit_seconds`.
+    pub fn default_time_limit_seconds(self) -> u32 {
+        match self {
+            Category::Behavioral | Category::Situational | Category::Technical => 180,
+            Category::Product | Category::Estimation => 300,
+            Category::SystemDesign | Category::Case => 600,
+        }
+    }
+}
+
+impl fmt::Display for Category {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Error for an unknown category name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseCategoryError(pub String);
+
+impl fmt::Display for ParseCategoryError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "unknown question category {:?}", self.0)
+    }
+}
+
+impl std::error::Error for ParseCategoryError {}
+
+impl FromStr for Category {
+    type Err = ParseCategoryError;
+
+    /// Accepts the snake_case names, case-insensitively, with `-` or space for `_`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let norm = s.trim().to_ascii_lowercase().replace(['-', ' '], "_");
+        Category::ALL
+            .into_iter()
+            .find(|c| c.as_str() == norm)
+            .ok_or_else(|| ParseCategoryError(s.to_string()))
+    }
+}
+
+/// A thing a strong answer covers, with words or phrases a covering answer would likely use.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KeyPoint {
+    pub point: String,
+    pub keywords: Vec<String>,
+}
+
+/// A number the answer should reach, from a case's calculations (`label`, `value`, unit such as
+/// "£m", "%", "$k", "x", "people"). For estimation questions it is a ballpark.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExpectedFigure {
+    pub label: String,
+    pub value: f64,
+    pub unit: Option<String>,
+}
+
+/// Everything the grader needs about one question and one answer.
+#[derive(Debug, Clone, Copy)]
+pub struct GradingInput<'a> {
+    pub category: Category,
+    pub prompt: &'a str,
+    pub key_points: &'a [KeyPoint],
+    /// Rubric text per dimension key (what "excellent" looks like).
+    pub rubric: &'a BTreeMap<String, String>,
+    pub time_limit_seconds: Option<u32>,
+    pub model_answer: &'a str,
+    pub follow_up: Option<&'a str>,
+    pub expected_figures: &'a [ExpectedFigure],
+    /// The candidate's answer (typed, or the transcript of a spoken answer).
+    pub answer: &'a str,
+    /// Recording length for spoken answers.
+    pub duration_seconds: Option<u32>,
+}
+
+/// One scored rubric dimension.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DimensionScore {
+    pub key: String,
+    pub name: String,
+    /// 0.0–10.0, one decimal.
+    pub score: f32,
+    pub comment: String,
+}
+
+/// Whether one key point was covered.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KeyPointResult {
+    pub point: String,
+    pub covered: bool,
+}
+
+/// The evaluation stored for an answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Grade {
+    /// 0–100, the weighted mean of the dimensions (see [`overall_score`]).
+    pub overall_score: u8,
+    pub dimensions: Vec<DimensionScore>,
+    pub summary: String,
+    pub strengths: Vec<String>,
+    pub improvements: Vec<String>,
+    pub key_points: Vec<KeyPointResult>,
+    pub sample_answer: String,
+    pub follow_up_question: String,
+}
+
+/// A rubric dimension of a category and its weight in the overall score.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DimensionSpec {
+    pub key: &'static str,
+    pub name: &'static str,
+    pub weight: f32,
+}
+
+const fn spec(key: &'static str, name: &'static str, weight: f32) -> DimensionSpec {
+    DimensionSpec { key, name, weight }
+}
+
+const BEHAVIORAL: [DimensionSpec; 6] = [
+    spec("structure", "Structure / STAR", 0.20),
+    spec("relevance", "Relevance", 0.20),
+    spec("specificity", "Specificity", 0.20),
+    spec("impact", "Impact", 0.15),
+    spec("reflection", "Reflection", 0.10),
+    spec("communication", "Communication", 0.15),
+];
+/// Hypothetical questions reward judgement (relevance, reflection on others' positions) more and a
+/// past-tense STAR arc less.
+const SITUATIONAL: [DimensionSpec; 6] = [
+    spec("structure", "Structure / STAR", 0.15),
+    spec("relevance", "Relevance", 0.25),
+    spec("specificity", "Specificity", 0.20),
+    spec("impact", "Impact", 0.10),
+    spec("reflection", "Reflection", 0.15),
+    spec("communication", "Communication", 0.15),
+];
+const TECHNICAL: [DimensionSpec; 4] = [
+    spec("correctness", "Correctness", 0.40),
+    spec("depth", "Depth", 0.25),
+    spec("tradeoffs", "Trade-offs", 0.20),
+    spec("clarity", "Clarity", 0.15),
+];
+/// Design answers are judged on their choices as much as on being right.
+const SYSTEM_DESIGN: [DimensionSpec; 4] = [
+    spec("correctness", "Correctness", 0.30),
+    spec("depth", "Depth", 0.25),
+    spec("tradeoffs", "Trade-offs", 0.30),
+    spec("clarity", "Clarity", 0.15),
+];
+const PRODUCT: [DimensionSpec; 4] = [
+    spec("user_focus", "User focus", 0.30),
+    spec("prioritisation", "Prioritisation", 0.25),
+    spec("metrics", "Metrics", 0.25),
+    spec("structure", "Structure", 0.20),
+];
+const CASE: [DimensionSpec; 6] = [
+    spec("structure", "Structure / issue tree", 0.20),
+    spec("hypothesis", "Hypothesis", 0.10),
+    spec("quantitative", "Quantitative accuracy", 0.25),
+    spec("insight", "Insight", 0.20),
+    spec("synthesis", "Synthesis", 0.15),
+    spec("communication", "Communication", 0.10),
+];
+const ESTIMATION: [DimensionSpec; 3] = [
+    spec("assumptions", "Assumptions", 0.40),
+    spec("arithmetic", "Arithmetic", 0.35),
+    spec("sanity_check", "Sanity check", 0.25),
+];
+
+/// The rubric dimensions of a category, in display order; weights sum to 1.0.
+pub fn dimensions_for(category: Category) -> &'static [DimensionSpec] {
+    match category {
+        Category::Behavioral => &BEHAVIORAL,
+        Category::Situational => &SITUATIONAL,
+        Category::Technical => &TECHNICAL,
+        Category::SystemDesign => &SYSTEM_DESIGN,
+        Category::Product => &PRODUCT,
+        Category::Case => &CASE,
+        Category::Estimation => &ESTIMATION,
+    }
+}
+
+/// The overall 0–100 score: the weighted mean of the category's dimensions (0–10) times ten.
+///
+/// Dimensions with other keys (for example delivery dimensions) are ignored; if some of the
+/// category's dimensions are missing, the weights of those present are renormalised. Scores outside
+/// 0–10 are clamped and non-finite scores count as 0. No matching dimension gives 0.
+pub fn overall_score(category: Category, dims: &[DimensionScore]) -> u8 {
+    let mut sum = 0.0f32;
+    let mut weight = 0.0f32;
+    for spec in dimensions_for(category) {
+        if let Some(d) = dims.iter().find(|d| d.key == spec.key) {
+            let s = if d.score.is_finite() {
+                d.score.clamp(0.0, 10.0)
+            } else {
+                0.0
+            };
+            sum += spec.weight * s;
+            weight += spec.weight;
+        }
+    }
+    if weight <= 0.0 {
+        return 0;
+    }
+    (sum / weight * 10.0).round().clamp(0.0, 100.0) as u8
+}
+
+/// Rounds to one decimal.
+pub(crate) fn round1(x: f32) -> f32 {
+    if x.is_finite() {
+        (x * 10.0).round() / 10.0
+    } else {
+        0.0
+    }
+}
+
+/// The offline, deterministic rubric grader.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RubricGrader;
+
+impl RubricGrader {
+    /// Stored with each evaluation so results can be traced to the grader version.
+    pub const NAME: &'static str = "rubric-v1";
+
+    /// Grades one answer. Never panics; empty or off-topic answers score low everywhere.
+    pub fn grade(&self, input: &GradingInput) -> Grade {
+        let sanitised = injection::sanitise(input.answer);
+        let text = analysis::bounded(&sanitised.text);
+        let a = analysis::Analysis::new(input, text, sanitised.markers);
+        let scores = scoring::score(&a);
+        feedback::build(&a, &scores)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn weights_sum_to_one_and_keys_are_unique() {
+        for c in Category::ALL {
+            let dims = dimensions_for(c);
+            let total: f32 = dims.iter().map(|d| d.weight).sum();
+            assert!((total - 1.0).abs() < 1e-5, "{c}: {total}");
+            let mut keys: Vec<_> = dims.iter().map(|d| d.key).collect();
+            keys.sort_unstable();
+            keys.dedup();
+            assert_eq!(keys.len(), dims.len());
+        }
+    }
+
+    #[test]
+    fn category_round_trips_through_str_and_serde() {
+        for c in Category::ALL {
+            assert_eq!(c.as_str().parse::<Category>(), Ok(c));
+            let json = serde_json::to_string(&c).expect("serialise");
+            assert_eq!(json, format!("\"{}\"", c.as_str()));
+        }
+        assert_eq!(
+            "System-Design".parse::<Category>(),
+            Ok(Category::SystemDesign)
+        );
+        assert!("poetry".parse::<Category>().is_err());
+    }
+
+    fn d(key: &str, score: f32) -> DimensionScore {
+        DimensionScore {
+            key: key.into(),
+            name: key.into(),
+            score,
+            comment: String::new(),
+        }
+    }
+
+    #[test]
+    fn overall_score_uses_documented_weights() {
+        // Technical: correctness 0.40, depth 0.25, tradeoffs 0.20, clarity 0.15.
+        let dims = [
+            d("correctness", 10.0),
+            d("depth", 5.0),
+            d("tradeoffs", 0.0),
+            d("clarity", 10.0),
+        ];
+        assert_eq!(overall_score(Category::Technical, &dims), 68); // 4 + 1.25 + 0 + 1.5 = 6.75
+        // System design weighs trade-offs more, so the same scores give less.
+        assert_eq!(overall_score(Category::SystemDesign, &dims), 58); // 3 + 1.25 + 0 + 1.5 = 5.75
+        // Unknown keys are ignored, missing ones renormalised, bad values clamped.
+        let partial = [
+            d("correctness", 8.0),
+            d("pace", 0.0),
+            d("clarity", f32::NAN),
+        ];
+        assert_eq!(overall_score(Category::Technical, &partial), 58); // 3.2 / 0.55
+        assert_eq!(
+            overall_score(Category::Technical, &[d("correctness", 42.0)]),
+            100
+        );
+        assert_eq!(overall_score(Category::Estimation, &[]), 0);
+    }
+}

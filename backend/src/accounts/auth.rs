@@ -92,3 +92,21 @@ impl FromRequest for AdminUser {
         })
     }
 }
+
+/// Optional authentication for public routes that show more to a signed-in user. A token that is
+/// present but invalid is still refused (401), never silently ignored.
+#[derive(Debug, Clone)]
+pub struct MaybeAuthUser(pub Option<AuthUser>);
+
+impl FromRequest for MaybeAuthUser {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn std::future::Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        if req.headers().get(header::AUTHORIZATION).is_none() {
+            return Box::pin(async { Ok(MaybeAuthUser(None)) });
+        }
+        let fut = AuthUser::from_request(req, payload);
+        Box::pin(async move { Ok(MaybeAuthUser(Some(fut.await?))) })
+    }
+}

@@ -12,7 +12,7 @@ use super::{
 };
 use crate::{
     error::{ApiResult, Problem},
-    http::client::ClientInfo,
+    http::{client::ClientInfo, json::ApiJson},
     routing::resource,
     state::AppState,
 };
@@ -76,7 +76,7 @@ fn clear_cookie(state: &AppState) -> Cookie<'static> {
 pub async fn register(
     state: web::Data<AppState>,
     client: ClientInfo,
-    body: web::Json<RegisterRequest>,
+    body: ApiJson<RegisterRequest>,
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
     let issued = service::register(&state, &body.email, body.password, &client).await?;
@@ -95,7 +95,7 @@ pub async fn register(
 pub async fn login(
     state: web::Data<AppState>,
     client: ClientInfo,
-    body: web::Json<LoginRequest>,
+    body: ApiJson<LoginRequest>,
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
     let issued = service::login(&state, &body.email, body.password, &client).await?;
@@ -116,7 +116,7 @@ pub async fn refresh(
     state: web::Data<AppState>,
     client: ClientInfo,
     req: HttpRequest,
-    body: web::Json<RefreshRequest>,
+    body: ApiJson<RefreshRequest>,
 ) -> ApiResult<HttpResponse> {
     let token = body
         .into_inner()
@@ -140,7 +140,7 @@ pub async fn logout(
     state: web::Data<AppState>,
     user: AuthUser,
     req: HttpRequest,
-    body: web::Json<RefreshRequest>,
+    body: ApiJson<RefreshRequest>,
 ) -> ApiResult<HttpResponse> {
     let token = body
         .into_inner()
@@ -175,7 +175,7 @@ pub async fn logout_all(
 pub async fn verify_email(
     state: web::Data<AppState>,
     client: ClientInfo,
-    body: web::Json<TokenRequest>,
+    body: ApiJson<TokenRequest>,
 ) -> ApiResult<HttpResponse> {
     service::verify_email(&state, &body.token, &client).await?;
     Ok(HttpResponse::NoContent().finish())
@@ -209,7 +209,7 @@ pub async fn resend_verification(
 pub async fn forgot_password(
     state: web::Data<AppState>,
     client: ClientInfo,
-    body: web::Json<ForgotPasswordRequest>,
+    body: ApiJson<ForgotPasswordRequest>,
 ) -> ApiResult<HttpResponse> {
     service::forgot_password(&state, &body.email, &client).await?;
     Ok(HttpResponse::Accepted().json(Accepted {
@@ -228,7 +228,7 @@ pub async fn forgot_password(
 pub async fn reset_password(
     state: web::Data<AppState>,
     client: ClientInfo,
-    body: web::Json<ResetPasswordRequest>,
+    body: ApiJson<ResetPasswordRequest>,
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
     service::reset_password(&state, &body.token, body.password, &client).await?;
@@ -250,7 +250,7 @@ pub async fn get_me(state: web::Data<AppState>, user: AuthUser) -> ApiResult<Htt
 pub async fn patch_me(
     state: web::Data<AppState>,
     user: AuthUser,
-    body: web::Json<UpdateMeRequest>,
+    body: ApiJson<UpdateMeRequest>,
 ) -> ApiResult<HttpResponse> {
     Ok(HttpResponse::Ok().json(service::update_me(&state, &user.user, body.into_inner()).await?))
 }
@@ -262,7 +262,7 @@ pub async fn change_password(
     state: web::Data<AppState>,
     user: AuthUser,
     client: ClientInfo,
-    body: web::Json<ChangePasswordRequest>,
+    body: ApiJson<ChangePasswordRequest>,
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
     service::change_password(

@@ -1,0 +1,507 @@
+//! The library seed: YAML files embedded in the binary at build time, validated, and synchronised into
+//! the database idempotently at start. New items are inserted; a changed item is updated in place when
+//! nobody has answered it, otherwise the old version is retired and a new version inserted; items gone
+//! from the files are retired. User history therefore always keeps the exact question that was answered.
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use chrono::Utc;
+use include_dir::{Dir, include_dir};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
+    EntityTrait, PaginatorTrait, QueryFilter, QuerySelect, sea_query::Expr,
+};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use super::QuestionSpec;
+use crate::entities::{answers, question_roles, question_topics, questions, roles};
+
+static SEED: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/seed");
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoleSpec {
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Library {
+    pub roles: Vec<RoleSpec>,
+    pub questions: Vec<QuestionSpec>,
+}
+
+impl Library {
+    /// Parses the embedded seed files. Errors name the file.
+    pub fn embedded() -> Result<Self, String> {
+        let roles_file = SEED
+            .get_file("roles.yaml")
+            .ok_or("seed/roles.yaml is missing")?;
+        let roles: Vec<RoleSpec> = serde_yaml::from_slice(roles_file.contents())
+            .map_err(|e| format!("roles.yaml: {e}"))?;
+        let mut questions = Vec::new();
+        let mut files: Vec<_> = ["questions", "cases"]
+            .iter()
+            .filter_map(|d| SEED.get_dir(d))
+            .flat_map(|d| d.files())
+            .filter(|f| {
+                f.path()
+                    .extension()
+                    .is_some_and(|e| e == "yaml" || e == "yml")
+            })
+            .collect();
+        files.sort_by_key(|f| f.path().to_path_buf());
+        for f in files {
+            let mut items: Vec<QuestionSpec> = serde_yaml::from_slice(f.contents())
+                .map_err(|e| format!("{}: {e}", f.path().display()))?;
+            questions.append(&mut items);
+        }
+        Ok(Library { roles, questions })
+    }
+
+    /// Every problem in the library: incomplete questions, duplicate ids, unknown roles, bad case maths.
+    pub fn problems(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let role_slugs: HashSet<&str> = self.roles.iter().map(|r| r.slug.as_str()).collect();
+        if role_slugs.len() != self.roles.len() {
+            out.push("duplicate role slugs".into());
+        }
+        let mut seen = HashSet::new();
+        for q in &self.questions {
+            if !seen.insert(q.id.as_str()) {
+                out.push(format!("{}: duplicate id", q.id));
+            }
+            for r in &q.roles {
+                if !role_slugs.contains(r.as_str()) {
+                    out.push(format!("{}: unknown role {r}", q.id));
+                }
+            }
+            for (field, msg) in q.problems() {
+                out.push(format!("{}: {field} {msg}", q.id));
+            }
+        }
+        out
+    }
+}
+
+/// The text searched by `q`: prompt, topics, industry and role names.
+pub fn search_text(q: &QuestionSpec) -> String {
+    let mut s = q.prompt.clone();
+    for t in &q.topics {
+        s.push(' ');
+        s.push_str(&t.replace('-', " "));
+    }
+    if let Some(i) = &q.industry {
+        s.push(' ');
+        s.push_str(&i.replace('-', " "));
+    }
+    if let Some(c) = &q.case {
+        s.push(' ');
+        s.push_str(&c.client);
+    }
+    s
+}
+
+pub fn content_hash(q: &QuestionSpec) -> String {
+    hex::encode(Sha256::digest(serde_json::to_vec(q).unwrap_or_default()))
+}
+
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct SyncReport {
+    pub inserted: usize,
+    pub updated: usize,
+    pub versioned: usize,
+    pub retired: usize,
+    pub unchanged: usize,
+}
+
+/// Brings the database in line with the library (idempotent; cheap when nothing changed).
+pub async fn sync(db: &DatabaseConnection, lib: &Library) -> Result<SyncReport, sea_orm::DbErr> {
+    let txn = crate::db::write_txn(db).await?;
+    let now = Utc::now();
+    // Roles: upsert by slug.
+    let existing_roles: HashMap<String, roles::Model> = roles::Entity::find()
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|r| (r.slug.clone(), r))
+        .collect();
+    let mut role_ids = HashMap::new();
+    for (pos, r) in lib.roles.iter().enumerate() {
+        match existing_roles.get(&r.slug) {
+            Some(row) => {
+                role_ids.insert(r.slug.clone(), row.id);
+                if row.name != r.name
+                    || row.description != r.description
+                    || row.position != pos as i32
+                {
+                    let mut am: roles::ActiveModel = row.clone().into();
+                    am.name = Set(r.name.clone());
+                    am.description = Set(r.description.clone());
+                    am.position = Set(pos as i32);
+                    am.updated_at = Set(now);
+                    am.update(&txn).await?;
+                }
+            }
+            None => {
+                let id = Uuid::now_v7();
+                roles::ActiveModel {
+                    id: Set(id),
+                    slug: Set(r.slug.clone()),
+                    name: Set(r.name.clone()),
+                    description: Set(r.description.clone()),
+                    position: Set(pos as i32),
+                    created_at: Set(now),
+                    updated_at: Set(now),
+                }
+                .insert(&txn)
+                .await?;
+                role_ids.insert(r.slug.clone(), id);
+            }
+        }
+    }
+
+    let active: HashMap<String, questions::Model> = questions::Entity::find()
+        .filter(questions::Column::RetiredAt.is_null())
+        .filter(questions::Column::Source.eq("library"))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|q| (q.slug.clone(), q))
+        .collect();
+    let any_rows = questions::Entity::find().one(&txn).await?.is_some();
+    let mut report = SyncReport::default();
+    let mut wanted = HashSet::new();
+    let mut to_insert: Vec<(&QuestionSpec, i32)> = Vec::new();
+    for spec in &lib.questions {
+        wanted.insert(spec.id.clone());
+        let hash = content_hash(spec);
+        match active.get(&spec.id) {
+            Some(row) if row.content_hash == hash => report.unchanged += 1,
+            Some(row) => {
+                let answered = answers::Entity::find()
+                    .filter(answers::Column::QuestionId.eq(row.id))
+                    .count(&txn)
+                    .await?
+                    > 0;
+                if answered {
+                    retire(&txn, row.id).await?;
+                    to_insert.push((spec, spec.version.max(row.version + 1)));
+                    report.versioned += 1;
+                } else {
+                    update_question(&txn, row.id, spec, &role_ids).await?;
+                    report.updated += 1;
+                }
+            }
+            None if !any_rows => {
+                to_insert.push((spec, spec.version));
+                report.inserted += 1;
+            }
+            None => {
+                // A retired earlier version may hold this slug+version: continue its numbering.
+                let max_version: Option<i32> = questions::Entity::find()
+                    .select_only()
+                    .column_as(questions::Column::Version.max(), "v")
+                    .filter(questions::Column::Slug.eq(&spec.id))
+                    .into_tuple::<Option<i32>>()
+                    .one(&txn)
+                    .await?
+                    .flatten();
+                let version = match max_version {
+                    Some(v) => spec.version.max(v + 1),
+                    None => spec.version,
+                };
+                to_insert.push((spec, version));
+                report.inserted += 1;
+            }
+        }
+    }
+    for chunk in to_insert.chunks(100) {
+        insert_questions(&txn, chunk, "library", &role_ids).await?;
+    }
+    for (slug, row) in &active {
+        if !wanted.contains(slug) {
+            retire(&txn, row.id).await?;
+            report.retired += 1;
+        }
+    }
+    txn.commit().await?;
+    Ok(report)
+}
+
+pub async fn retire(db: &impl ConnectionTrait, id: Uuid) -> Result<(), sea_orm::DbErr> {
+    questions::Entity::update_many()
+        .col_expr(questions::Column::RetiredAt, Expr::value(Utc::now()))
+        .filter(questions::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    if db.get_database_backend() == sea_orm::DatabaseBackend::Sqlite {
+        crate::jobs::exec(
+            db,
+            "DELETE FROM question_search WHERE question_id = $1",
+            vec![id.into()],
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+fn row_values(
+    spec: &QuestionSpec,
+) -> (
+    serde_json::Value,
+    serde_json::Value,
+    serde_json::Value,
+    serde_json::Value,
+    Option<serde_json::Value>,
+) {
+    (
+        serde_json::json!(spec.topics),
+        serde_json::json!(spec.roles),
+        serde_json::to_value(&spec.key_points).unwrap_or_default(),
+        serde_json::to_value(&spec.rubric).unwrap_or_default(),
+        spec.case
+            .as_ref()
+            .map(|c| serde_json::to_value(c).unwrap_or_default()),
+    )
+}
+
+pub async fn insert_question(
+    db: &impl ConnectionTrait,
+    spec: &QuestionSpec,
+    version: i32,
+    source: &str,
+    role_ids: &HashMap<String, Uuid>,
+) -> Result<Uuid, sea_orm::DbErr> {
+    Ok(insert_questions(db, &[(spec, version)], source, role_ids).await?[0])
+}
+
+fn active_model(
+    spec: &QuestionSpec,
+    id: Uuid,
+    version: i32,
+    source: &str,
+) -> questions::ActiveModel {
+    let now = Utc::now();
+    let (topics, roles_json, key_points, rubric, case) = row_values(spec);
+    questions::ActiveModel {
+        id: Set(id),
+        slug: Set(spec.id.clone()),
+        version: Set(version),
+        category: Set(spec.category.as_str().into()),
+        difficulty: Set(spec.difficulty.as_str().into()),
+        industry: Set(spec.industry.clone()),
+        prompt: Set(spec.prompt.trim().to_owned()),
+        topics: Set(topics),
+        role_slugs: Set(roles_json),
+        key_points: Set(key_points),
+        rubric: Set(rubric),
+        time_limit_seconds: Set(spec.time_limit_seconds),
+        model_answer: Set(spec.model_answer.trim().to_owned()),
+        follow_up: Set(spec.follow_up.clone()),
+        case_data: Set(case),
+        search_text: Set(search_text(spec)),
+        source: Set(source.into()),
+        content_hash: Set(content_hash(spec)),
+        created_at: Set(now),
+        updated_at: Set(now),
+        retired_at: Set(None),
+    }
+}
+
+/// Inserts questions with their role links, topics and search rows in a few multi-row statements.
+pub async fn insert_questions(
+    db: &impl ConnectionTrait,
+    items: &[(&QuestionSpec, i32)],
+    source: &str,
+    role_ids: &HashMap<String, Uuid>,
+) -> Result<Vec<Uuid>, sea_orm::DbErr> {
+    if items.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<Uuid> = items.iter().map(|_| Uuid::now_v7()).collect();
+    questions::Entity::insert_many(
+        items
+            .iter()
+            .zip(&ids)
+            .map(|((spec, version), id)| active_model(spec, *id, *version, source)),
+    )
+    .exec(db)
+    .await?;
+    write_links(
+        db,
+        &ids.iter()
+            .copied()
+            .zip(items.iter().map(|(s, _)| *s))
+            .collect::<Vec<_>>(),
+        role_ids,
+    )
+    .await?;
+    Ok(ids)
+}
+
+pub async fn update_question(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    spec: &QuestionSpec,
+    role_ids: &HashMap<String, Uuid>,
+) -> Result<(), sea_orm::DbErr> {
+    let (topics, roles_json, key_points, rubric, case) = row_values(spec);
+    questions::ActiveModel {
+        id: Set(id),
+        category: Set(spec.category.as_str().into()),
+        difficulty: Set(spec.difficulty.as_str().into()),
+        industry: Set(spec.industry.clone()),
+        prompt: Set(spec.prompt.trim().to_owned()),
+        topics: Set(topics),
+        role_slugs: Set(roles_json),
+        key_points: Set(key_points),
+        rubric: Set(rubric),
+        time_limit_seconds: Set(spec.time_limit_seconds),
+        model_answer: Set(spec.model_answer.trim().to_owned()),
+        follow_up: Set(spec.follow_up.clone()),
+        case_data: Set(case),
+        search_text: Set(search_text(spec)),
+        content_hash: Set(content_hash(spec)),
+        updated_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .update(db)
+    .await?;
+    question_roles::Entity::delete_many()
+        .filter(question_roles::Column::QuestionId.eq(id))
+        .exec(db)
+        .await?;
+    question_topics::Entity::delete_many()
+        .filter(question_topics::Column::QuestionId.eq(id))
+        .exec(db)
+        .await?;
+    if db.get_database_backend() == sea_orm::DatabaseBackend::Sqlite {
+        crate::jobs::exec(
+            db,
+            "DELETE FROM question_search WHERE question_id = $1",
+            vec![id.into()],
+        )
+        .await?;
+    }
+    write_links(db, &[(id, spec)], role_ids).await
+}
+
+async fn write_links(
+    db: &impl ConnectionTrait,
+    items: &[(Uuid, &QuestionSpec)],
+    role_ids: &HashMap<String, Uuid>,
+) -> Result<(), sea_orm::DbErr> {
+    let mut role_rows = Vec::new();
+    let mut topic_rows = Vec::new();
+    for (id, spec) in items {
+        let mut seen = HashSet::new();
+        for r in &spec.roles {
+            if let Some(role_id) = role_ids.get(r)
+                && seen.insert(*role_id)
+            {
+                role_rows.push(question_roles::ActiveModel {
+                    question_id: Set(*id),
+                    role_id: Set(*role_id),
+                });
+            }
+        }
+        let topics: BTreeMap<&str, ()> = spec.topics.iter().map(|t| (t.as_str(), ())).collect();
+        for t in topics.keys() {
+            topic_rows.push(question_topics::ActiveModel {
+                question_id: Set(*id),
+                topic: Set((*t).to_owned()),
+            });
+        }
+    }
+    if !role_rows.is_empty() {
+        question_roles::Entity::insert_many(role_rows)
+            .exec(db)
+            .await?;
+    }
+    if !topic_rows.is_empty() {
+        question_topics::Entity::insert_many(topic_rows)
+            .exec(db)
+            .await?;
+    }
+    if db.get_database_backend() == sea_orm::DatabaseBackend::Sqlite {
+        let placeholders: Vec<String> = (0..items.len())
+            .map(|i| format!("(${}, ${})", 2 * i + 1, 2 * i + 2))
+            .collect();
+        let values = items
+            .iter()
+            .flat_map(|(id, spec)| [(*id).into(), search_text(spec).into()])
+            .collect();
+        crate::jobs::exec(
+            db,
+            &format!(
+                "INSERT INTO question_search (question_id, body) VALUES {}",
+                placeholders.join(", ")
+            ),
+            values,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+pub async fn role_ids(db: &impl ConnectionTrait) -> Result<HashMap<String, Uuid>, sea_orm::DbErr> {
+    Ok(roles::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| (r.slug, r.id))
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_embedded_library_is_complete_and_consistent() {
+        let lib = Library::embedded().expect("seed files parse");
+        let problems = lib.problems();
+        assert!(
+            problems.is_empty(),
+            "{} problems:\n{}",
+            problems.len(),
+            problems.join("\n")
+        );
+        assert!(lib.roles.len() >= 12, "{} roles", lib.roles.len());
+        let cases = lib.questions.iter().filter(|q| q.case.is_some()).count();
+        let non_cases = lib.questions.len() - cases;
+        assert!(non_cases >= 400, "{non_cases} non-case questions");
+        assert!(cases >= 40, "{cases} cases");
+        for role in &lib.roles {
+            let n = lib
+                .questions
+                .iter()
+                .filter(|q| q.roles.contains(&role.slug))
+                .count();
+            assert!(n >= 20, "role {} has only {n} questions", role.slug);
+        }
+    }
+
+    #[test]
+    fn bad_case_maths_is_caught() {
+        let lib = Library::embedded().expect("seed files parse");
+        let mut q = lib
+            .questions
+            .iter()
+            .find(|q| q.case.as_ref().is_some_and(|c| !c.calculations.is_empty()))
+            .unwrap()
+            .clone();
+        q.case.as_mut().unwrap().calculations[0].value *= 1.5;
+        assert!(
+            q.problems()
+                .iter()
+                .any(|(f, _)| f.starts_with("case.calculations."))
+        );
+        let mut q2 = lib.questions[0].clone();
+        q2.rubric.clear();
+        assert!(q2.problems().iter().any(|(f, _)| f == "rubric"));
+    }
+}

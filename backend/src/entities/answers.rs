@@ -1,0 +1,35 @@
+//! Every attempt at a question in a session; `is_current` marks the one that counts.
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "answers")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub session_id: Uuid,
+    pub user_id: Uuid,
+    pub question_id: Uuid,
+    pub attempt: i32,
+    pub is_current: bool,
+    #[sea_orm(column_type = "Text")]
+    pub text: String,
+    pub duration_seconds: i32,
+    pub over_time: bool,
+    pub mode: String,
+    pub training_opt_out: bool,
+    pub submitted_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(has_one = "super::evaluations::Entity")]
+    Evaluation,
+}
+
+impl Related<super::evaluations::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Evaluation.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,115 @@
+//! Evaluation: two graders behind one trait (the offline rubric grader, and OpenAI or any compatible
+//! server), the durable job that runs them, live progress over SSE, and the training-data export.
+pub mod job;
+pub mod openai;
+pub mod routes;
+pub mod training;
+
+use async_trait::async_trait;
+use interviewos_grader::{ExpectedFigure, Grade, GradingInput, KeyPoint, RubricGrader};
+
+use crate::{
+    catalog::{Category, dto as catalog_dto},
+    entities::{answers, questions},
+};
+
+/// Everything a grader needs, owned (the job builds it from the database).
+#[derive(Debug, Clone)]
+pub struct GradingRequest {
+    pub category: Category,
+    pub prompt: String,
+    pub key_points: Vec<KeyPoint>,
+    pub rubric: std::collections::BTreeMap<String, String>,
+    pub time_limit_seconds: Option<u32>,
+    pub model_answer: String,
+    pub follow_up: Option<String>,
+    pub expected_figures: Vec<ExpectedFigure>,
+    pub answer: String,
+    pub duration_seconds: Option<u32>,
+}
+
+impl GradingRequest {
+    pub fn new(q: &questions::Model, a: &answers::Model) -> Self {
+        let spec = catalog_dto::spec_of(q);
+        GradingRequest {
+            category: spec.category,
+            prompt: spec.prompt.clone(),
+            key_points: spec
+                .key_points
+                .iter()
+                .map(|k| KeyPoint {
+                    point: k.point.clone(),
+                    keywords: k.keywords.clone(),
+                })
+                .collect(),
+            rubric: spec.rubric.clone(),
+            time_limit_seconds: Some(q.time_limit_seconds.max(0) as u32),
+            model_answer: spec.model_answer.clone(),
+            follow_up: spec.follow_up.clone(),
+            expected_figures: spec.expected_figures(),
+            answer: a.text.clone(),
+            duration_seconds: Some(a.duration_seconds.max(0) as u32),
+        }
+    }
+
+    pub fn input(&self) -> GradingInput<'_> {
+        GradingInput {
+            category: self.category.grader(),
+            prompt: &self.prompt,
+            key_points: &self.key_points,
+            rubric: &self.rubric,
+            time_limit_seconds: self.time_limit_seconds,
+            model_answer: &self.model_answer,
+            follow_up: self.follow_up.as_deref(),
+            expected_figures: &self.expected_figures,
+            answer: &self.answer,
+            duration_seconds: self.duration_seconds,
+        }
+    }
+}
+
+/// A finished evaluation and how it was produced.
+#[derive(Debug, Clone)]
+pub struct GradeOutcome {
+    pub grade: Grade,
+    pub evaluator: String,
+    pub prompt_version: String,
+    pub prompt_tokens: Option<i32>,
+    pub completion_tokens: Option<i32>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum GradeError {
+    /// Worth retrying later (rate limits, timeouts, provider errors, malformed output).
+    #[error("{0}")]
+    Temporary(String),
+    /// Retrying the same request cannot help (bad API key, invalid request).
+    #[error("{0}")]
+    Permanent(String),
+}
+
+#[async_trait]
+pub trait Grader: Send + Sync {
+    fn name(&self) -> String;
+    async fn grade(&self, req: &GradingRequest) -> Result<GradeOutcome, GradeError>;
+}
+
+/// The default grader: deterministic, offline, milliseconds.
+pub struct OfflineGrader;
+
+#[async_trait]
+impl Grader for OfflineGrader {
+    fn name(&self) -> String {
+        RubricGrader::NAME.to_owned()
+    }
+
+    async fn grade(&self, req: &GradingRequest) -> Result<GradeOutcome, GradeError> {
+        Ok(GradeOutcome {
+            grade: RubricGrader.grade(&req.input()),
+            evaluator: RubricGrader::NAME.to_owned(),
+            prompt_version: "offline".to_owned(),
+            prompt_tokens: None,
+            completion_tokens: None,
+        })
+    }
+}

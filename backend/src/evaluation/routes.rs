@@ -1,0 +1,168 @@
+//! Evaluation routes: read one, retry a failed one, and stream a session's progress (SSE).
+use std::{collections::HashMap, time::Duration};
+
+use actix_web::{HttpResponse, Responder, web};
+use actix_web_lab::sse;
+use chrono::Utc;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use uuid::Uuid;
+
+use crate::{
+    accounts::auth::AuthUser,
+    entities::{answers, evaluations},
+    error::{ApiError, ApiResult},
+    interviews::{
+        dto::Evaluation,
+        service::{self, answer_dto, evaluation_dto},
+    },
+    jobs::{self, KIND_EVALUATE_ANSWER},
+    live::LiveEvent,
+    routing::resource,
+    state::AppState,
+};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(resource("/api/v1/answers/{id}/evaluation").route(web::get().to(get_evaluation)))
+        .service(
+            resource("/api/v1/answers/{id}/evaluation/retry")
+                .route(web::post().to(retry_evaluation)),
+        )
+        .service(resource("/api/v1/sessions/{id}/events").route(web::get().to(session_events)));
+}
+
+async fn owned_answer(state: &AppState, user_id: Uuid, id: Uuid) -> ApiResult<answers::Model> {
+    answers::Entity::find_by_id(id)
+        .filter(answers::Column::UserId.eq(user_id))
+        .one(&state.db)
+        .await?
+        .ok_or(ApiError::NotFound)
+}
+
+/// The evaluation of one answer.
+#[utoipa::path(get, path = "/api/v1/answers/{id}/evaluation", tag = "sessions", params(("id" = Uuid, Path)), security(("bearer" = [])),
+    responses((status = 200, description = "The evaluation (pending, running, completed or failed)", body = Evaluation)))]
+pub async fn get_evaluation(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let a = owned_answer(&state, user.id(), *id).await?;
+    let e = evaluations::Entity::find()
+        .filter(evaluations::Column::AnswerId.eq(a.id))
+        .one(&state.db)
+        .await?;
+    Ok(HttpResponse::Ok().json(evaluation_dto(e.as_ref())))
+}
+
+/// Retry a failed evaluation. It does not count against the quota again.
+#[utoipa::path(post, path = "/api/v1/answers/{id}/evaluation/retry", tag = "sessions", params(("id" = Uuid, Path)), security(("bearer" = [])),
+    responses(
+        (status = 202, description = "Queued again", body = Evaluation),
+        (status = 409, description = "Only a failed evaluation can be retried (`evaluation_not_failed`)", body = crate::error::Problem, content_type = "application/problem+json")))]
+pub async fn retry_evaluation(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let a = owned_answer(&state, user.id(), *id).await?;
+    let txn = crate::db::write_txn(&state.db).await?;
+    let e = evaluations::Entity::find()
+        .filter(evaluations::Column::AnswerId.eq(a.id))
+        .one(&txn)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    if e.status != "failed" {
+        return Err(ApiError::conflict(
+            "evaluation_not_failed",
+            "Only a failed evaluation can be retried.",
+        ));
+    }
+    let mut am: evaluations::ActiveModel = e.into();
+    am.status = Set("pending".into());
+    am.error = Set(None);
+    let e = am.update(&txn).await?;
+    jobs::enqueue(
+        &txn,
+        KIND_EVALUATE_ANSWER,
+        serde_json::json!({ "answer_id": a.id }),
+        4,
+    )
+    .await?;
+    txn.commit().await?;
+    state.jobs.notify();
+    Ok(HttpResponse::Accepted().json(evaluation_dto(Some(&e))))
+}
+
+/// Live evaluation progress for a session (Server-Sent Events).
+///
+/// Sends an `evaluation` event (`{answer_id, question_id, evaluation}`) for every current answer at
+/// once and whenever one changes, and a `session` event with the session when it is completed and
+/// every evaluation has finished (then the stream ends). Authenticate with the `Authorization` header.
+#[utoipa::path(get, path = "/api/v1/sessions/{id}/events", tag = "sessions", params(("id" = Uuid, Path)), security(("bearer" = [])),
+    responses((status = 200, description = "An event stream", content_type = "text/event-stream", body = String)))]
+pub async fn session_events(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<impl Responder> {
+    let session_id = *id;
+    let user_id = user.id();
+    service::find_session(&state.db, user_id, session_id).await?;
+    let (tx, rx) = tokio::sync::mpsc::channel::<sse::Event>(32);
+    let mut live = state.live.subscribe();
+    let state = state.clone();
+    actix_web::rt::spawn(async move {
+        // What each answer's evaluation looked like when last sent: (status, completed_at).
+        let mut sent: HashMap<Uuid, (String, Option<chrono::DateTime<Utc>>)> = HashMap::new();
+        let mut tick = tokio::time::interval(Duration::from_secs(2));
+        loop {
+            // Snapshot from the database: the first time, and on every tick (catches other processes).
+            let Ok(current) = service::current_answers(&state.db, session_id).await else {
+                break;
+            };
+            for (a, e) in &current {
+                let key = e
+                    .as_ref()
+                    .map(|e| (e.status.clone(), e.completed_at))
+                    .unwrap_or_default();
+                if sent.get(&a.id) != Some(&key) {
+                    sent.insert(a.id, key);
+                    if tx.send(evaluation_event(a, e.as_ref())).await.is_err() {
+                        return;
+                    }
+                }
+            }
+            match service::load(&state.db, user_id, session_id).await {
+                Ok(s)
+                    if s.status == crate::interviews::dto::SessionStatus::Completed
+                        && s.summary.all_evaluated =>
+                {
+                    if let Ok(ev) = sse::Data::new_json(&s) {
+                        let _ = tx.send(ev.event("session").into()).await;
+                    }
+                    return;
+                }
+                Ok(_) => {}
+                Err(_) => return,
+            }
+            tokio::select! {
+                _ = tick.tick() => {}
+                msg = live.recv() => match msg {
+                    Ok(LiveEvent { session_id: sid, .. }) if sid != session_id => continue,
+                    Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
+                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
+                },
+                _ = tx.closed() => return,
+            }
+        }
+    });
+    Ok(sse::Sse::from_infallible_receiver(rx)
+        .with_keep_alive(Duration::from_secs(15))
+        .with_retry_duration(Duration::from_secs(3)))
+}
+
+fn evaluation_event(a: &answers::Model, e: Option<&evaluations::Model>) -> sse::Event {
+    let dto = answer_dto(a, e);
+    let data = serde_json::json!({ "answer_id": a.id, "question_id": a.question_id, "evaluation": dto.evaluation });
+    sse::Data::new(data.to_string()).event("evaluation").into()
+}

@@ -1,0 +1,876 @@
+//! Session logic. Every query is scoped to the signed-in user: another user's session or answer is
+//! simply not found.
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
+    DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, SqlErr, sea_query::Expr,
+};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use super::{dto::*, usage};
+use crate::{
+    catalog::{self, dto::summary},
+    entities::{
+        answers, evaluations, practice_sessions, question_roles, questions, roles,
+        session_questions, users,
+    },
+    error::{ApiError, ApiResult, FieldError},
+    http::pagination::{Cursor, limit},
+    jobs::{self, KIND_EVALUATE_ANSWER},
+    state::AppState,
+};
+
+pub const MAX_ANSWER_CHARS: usize = 20_000;
+
+pub async fn find_session(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+    id: Uuid,
+) -> ApiResult<practice_sessions::Model> {
+    practice_sessions::Entity::find_by_id(id)
+        .filter(practice_sessions::Column::UserId.eq(user_id))
+        .one(db)
+        .await?
+        .ok_or(ApiError::NotFound)
+}
+
+fn stable_rank(seed: &str, id: Uuid) -> u64 {
+    let h = Sha256::digest(format!("{seed}:{id}").as_bytes());
+    u64::from_be_bytes(h[..8].try_into().unwrap_or([0; 8]))
+}
+
+/// Chooses `count` questions: least-seen first (a question counts as seen each time a session showed
+/// it), ties broken by a stable per-session hash, then interleaved across categories so a session
+/// mixes them. Deterministic for a given user and session number.
+pub async fn pick_questions(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+    role_id: Uuid,
+    category: Option<catalog::Category>,
+    difficulty: Option<catalog::Difficulty>,
+    count: usize,
+    seed: &str,
+) -> ApiResult<Vec<questions::Model>> {
+    let mut cond = Condition::all()
+        .add(questions::Column::RetiredAt.is_null())
+        .add(question_roles::Column::RoleId.eq(role_id));
+    if let Some(c) = category {
+        cond = cond.add(questions::Column::Category.eq(c.as_str()));
+    }
+    if let Some(d) = difficulty {
+        cond = cond.add(questions::Column::Difficulty.eq(d.as_str()));
+    }
+    let candidates = questions::Entity::find()
+        .inner_join(question_roles::Entity)
+        .filter(cond)
+        .all(db)
+        .await?;
+    if candidates.is_empty() {
+        return Ok(Vec::new());
+    }
+    let seen: HashMap<Uuid, i64> = session_questions::Entity::find()
+        .select_only()
+        .column(session_questions::Column::QuestionId)
+        .column_as(session_questions::Column::Position.count(), "n")
+        .inner_join(practice_sessions::Entity)
+        .filter(practice_sessions::Column::UserId.eq(user_id))
+        .group_by(session_questions::Column::QuestionId)
+        .into_tuple::<(Uuid, i64)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let mut ranked: Vec<(i64, u64, questions::Model)> = candidates
+        .into_iter()
+        .map(|q| {
+            (
+                seen.get(&q.id).copied().unwrap_or(0),
+                stable_rank(seed, q.id),
+                q,
+            )
+        })
+        .collect();
+    ranked.sort_by_key(|(s, h, _)| (*s, *h));
+    // Interleave categories in the order their best candidate appears.
+    let mut by_cat: BTreeMap<usize, Vec<questions::Model>> = BTreeMap::new();
+    let mut cat_order: Vec<String> = Vec::new();
+    for (_, _, q) in ranked {
+        let idx = match cat_order.iter().position(|c| *c == q.category) {
+            Some(i) => i,
+            None => {
+                cat_order.push(q.category.clone());
+                cat_order.len() - 1
+            }
+        };
+        by_cat.entry(idx).or_default().push(q);
+    }
+    let mut queues: Vec<std::collections::VecDeque<questions::Model>> =
+        by_cat.into_values().map(Into::into).collect();
+    let mut out = Vec::with_capacity(count);
+    while out.len() < count && queues.iter().any(|q| !q.is_empty()) {
+        for q in queues.iter_mut() {
+            if out.len() == count {
+                break;
+            }
+            if let Some(x) = q.pop_front() {
+                out.push(x);
+            }
+        }
+    }
+    Ok(out)
+}
+
+pub async fn create(
+    state: &AppState,
+    user: &users::Model,
+    req: CreateSessionRequest,
+) -> ApiResult<Session> {
+    let mut errors = Vec::new();
+    let count = req.question_count.unwrap_or(5);
+    if !(1..=20).contains(&count) {
+        errors.push(FieldError::new(
+            "question_count",
+            "must be between 1 and 20",
+        ));
+    }
+    if let Some(t) = req.time_limit_seconds
+        && !(30..=1800).contains(&t)
+    {
+        errors.push(FieldError::new(
+            "time_limit_seconds",
+            "must be between 30 and 1800 seconds",
+        ));
+    }
+    if let Some(ids) = &req.question_ids
+        && (ids.is_empty() || ids.len() > 20)
+    {
+        errors.push(FieldError::new(
+            "question_ids",
+            "must list 1 to 20 questions",
+        ));
+    }
+    let role = catalog::queries::role_by_slug(&state.db, &req.role).await?;
+    if role.is_none() {
+        errors.push(FieldError::new("role", "is not a known role slug"));
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    let role = role.ok_or(ApiError::NotFound)?;
+    let txn = crate::db::write_txn(&state.db).await?;
+    let picked = match &req.question_ids {
+        Some(ids) => {
+            let rows = questions::Entity::find()
+                .filter(questions::Column::Id.is_in(ids.clone()))
+                .filter(questions::Column::RetiredAt.is_null())
+                .all(&txn)
+                .await?;
+            let by_id: HashMap<Uuid, questions::Model> =
+                rows.into_iter().map(|q| (q.id, q)).collect();
+            let mut out = Vec::new();
+            for (i, id) in ids.iter().enumerate() {
+                match by_id.get(id) {
+                    Some(q) if !out.iter().any(|o: &questions::Model| o.id == *id) => {
+                        out.push(q.clone())
+                    }
+                    Some(_) => {
+                        return Err(ApiError::validation(
+                            &format!("question_ids.{i}"),
+                            "is listed twice",
+                        ));
+                    }
+                    None => {
+                        return Err(ApiError::validation(
+                            &format!("question_ids.{i}"),
+                            "is not an active question",
+                        ));
+                    }
+                }
+            }
+            out
+        }
+        None => {
+            let sessions_so_far = practice_sessions::Entity::find()
+                .filter(practice_sessions::Column::UserId.eq(user.id))
+                .count_rows(&txn)
+                .await?;
+            let seed = format!("{}:{sessions_so_far}", user.id);
+            pick_questions(
+                &txn,
+                user.id,
+                role.id,
+                req.category,
+                req.difficulty,
+                count as usize,
+                &seed,
+            )
+            .await?
+        }
+    };
+    if picked.is_empty() {
+        return Err(ApiError::validation(
+            "role",
+            "no questions match this role, category and difficulty",
+        ));
+    }
+    let now = Utc::now();
+    let id = Uuid::now_v7();
+    practice_sessions::ActiveModel {
+        id: Set(id),
+        user_id: Set(user.id),
+        role_id: Set(role.id),
+        mode: Set(req.mode.as_str().into()),
+        status: Set("in_progress".into()),
+        category: Set(req.category.map(|c| c.as_str().to_owned())),
+        difficulty: Set(req.difficulty.map(|d| d.as_str().to_owned())),
+        time_limit_seconds: Set(req.time_limit_seconds.map(|t| t as i32)),
+        started_at: Set(now),
+        completed_at: Set(None),
+        summary: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    for (i, q) in picked.iter().enumerate() {
+        session_questions::ActiveModel {
+            session_id: Set(id),
+            position: Set(i as i32 + 1),
+            question_id: Set(q.id),
+            time_limit_seconds: Set(req.time_limit_seconds.map(|t| t as i32)),
+        }
+        .insert(&txn)
+        .await?;
+    }
+    txn.commit().await?;
+    load(&state.db, user.id, id).await
+}
+
+/// Small helper: COUNT(*) for a filtered select.
+trait CountRows {
+    async fn count_rows(self, db: &impl ConnectionTrait) -> Result<u64, sea_orm::DbErr>;
+}
+
+impl<E: EntityTrait> CountRows for sea_orm::Select<E>
+where
+    E::Model: Sync,
+{
+    async fn count_rows(self, db: &impl ConnectionTrait) -> Result<u64, sea_orm::DbErr> {
+        use sea_orm::PaginatorTrait;
+        self.count(db).await
+    }
+}
+
+pub fn evaluation_dto(e: Option<&evaluations::Model>) -> Evaluation {
+    let Some(e) = e else {
+        return Evaluation {
+            status: EvaluationStatus::Pending,
+            overall_score: None,
+            dimensions: vec![],
+            summary: None,
+            strengths: vec![],
+            improvements: vec![],
+            sample_answer: None,
+            follow_up_question: None,
+            key_points: vec![],
+            evaluator: None,
+            prompt_version: None,
+            latency_ms: None,
+            completed_at: None,
+            error: None,
+        };
+    };
+    let list = |v: &Option<serde_json::Value>| -> Vec<String> {
+        v.as_ref()
+            .and_then(|v| serde_json::from_value(v.clone()).ok())
+            .unwrap_or_default()
+    };
+    Evaluation {
+        status: match e.status.as_str() {
+            "running" => EvaluationStatus::Running,
+            "completed" => EvaluationStatus::Completed,
+            "failed" => EvaluationStatus::Failed,
+            _ => EvaluationStatus::Pending,
+        },
+        overall_score: e.overall_score,
+        dimensions: e
+            .dimensions
+            .as_ref()
+            .and_then(|v| serde_json::from_value(v.clone()).ok())
+            .unwrap_or_default(),
+        summary: e.summary.clone(),
+        strengths: list(&e.strengths),
+        improvements: list(&e.improvements),
+        sample_answer: e.sample_answer.clone(),
+        follow_up_question: e.follow_up_question.clone(),
+        key_points: e
+            .key_points
+            .as_ref()
+            .and_then(|v| serde_json::from_value(v.clone()).ok())
+            .unwrap_or_default(),
+        evaluator: e.evaluator.clone(),
+        prompt_version: e.prompt_version.clone(),
+        latency_ms: e.latency_ms,
+        completed_at: e.completed_at,
+        error: e.error.clone(),
+    }
+}
+
+pub fn answer_dto(a: &answers::Model, e: Option<&evaluations::Model>) -> Answer {
+    Answer {
+        id: a.id,
+        session_id: a.session_id,
+        question_id: a.question_id,
+        text: a.text.clone(),
+        duration_seconds: a.duration_seconds,
+        submitted_at: a.submitted_at,
+        over_time: a.over_time,
+        attempt: a.attempt,
+        mode: if a.mode == "voice" {
+            Mode::Voice
+        } else {
+            Mode::Text
+        },
+        evaluation: evaluation_dto(e),
+    }
+}
+
+fn role_ref(r: Option<&roles::Model>) -> RoleRef {
+    r.map(|r| RoleRef {
+        slug: r.slug.clone(),
+        name: r.name.clone(),
+    })
+    .unwrap_or(RoleRef {
+        slug: String::new(),
+        name: String::new(),
+    })
+}
+
+pub fn compute_summary(
+    n_questions: usize,
+    current: &[(answers::Model, Option<evaluations::Model>)],
+) -> SessionSummary {
+    let completed: Vec<(&answers::Model, &evaluations::Model)> = current
+        .iter()
+        .filter_map(|(a, e)| {
+            e.as_ref()
+                .filter(|e| e.status == "completed" && e.overall_score.is_some())
+                .map(|e| (a, e))
+        })
+        .collect();
+    let pending = current
+        .iter()
+        .filter(|(_, e)| {
+            e.as_ref()
+                .is_none_or(|e| e.status == "pending" || e.status == "running")
+        })
+        .count();
+    let failed = current
+        .iter()
+        .filter(|(_, e)| e.as_ref().is_some_and(|e| e.status == "failed"))
+        .count();
+    let scores: Vec<i32> = completed
+        .iter()
+        .filter_map(|(_, e)| e.overall_score)
+        .collect();
+    let average =
+        (!scores.is_empty()).then(|| scores.iter().sum::<i32>() as f32 / scores.len() as f32);
+    let mut dims: BTreeMap<String, (String, f32, u32, usize)> = BTreeMap::new();
+    for (_, e) in &completed {
+        let list: Vec<DimensionScore> = e
+            .dimensions
+            .as_ref()
+            .and_then(|v| serde_json::from_value(v.clone()).ok())
+            .unwrap_or_default();
+        for (i, d) in list.into_iter().enumerate() {
+            let entry = dims
+                .entry(d.key.clone())
+                .or_insert((d.name.clone(), 0.0, 0, i));
+            entry.1 += d.score;
+            entry.2 += 1;
+        }
+    }
+    let mut dimensions: Vec<(usize, DimensionAverage)> = dims
+        .into_iter()
+        .map(|(key, (name, sum, n, order))| {
+            (
+                order,
+                DimensionAverage {
+                    key,
+                    name,
+                    average: ((sum / n as f32) * 10.0).round() / 10.0,
+                },
+            )
+        })
+        .collect();
+    dimensions.sort_by_key(|(o, _)| *o);
+    let as_ref = |(a, e): &(&answers::Model, &evaluations::Model)| AnswerRef {
+        answer_id: a.id,
+        question_id: a.question_id,
+        overall_score: e.overall_score.unwrap_or(0),
+    };
+    SessionSummary {
+        questions: n_questions as i32,
+        answered: current.len() as i32,
+        skipped: n_questions.saturating_sub(current.len()) as i32,
+        pending_evaluations: pending as i32,
+        failed_evaluations: failed as i32,
+        average_score: average.map(|a| (a * 10.0).round() / 10.0),
+        dimensions: dimensions.into_iter().map(|(_, d)| d).collect(),
+        best: completed
+            .iter()
+            .max_by_key(|(_, e)| e.overall_score)
+            .map(as_ref),
+        weakest: completed
+            .iter()
+            .min_by_key(|(_, e)| e.overall_score)
+            .map(as_ref),
+        practice_seconds: current.iter().map(|(a, _)| a.duration_seconds as i64).sum(),
+        all_evaluated: pending == 0,
+    }
+}
+
+/// The current answers of a session with their evaluations.
+pub async fn current_answers(
+    db: &impl ConnectionTrait,
+    session_id: Uuid,
+) -> ApiResult<Vec<(answers::Model, Option<evaluations::Model>)>> {
+    let rows = answers::Entity::find()
+        .filter(answers::Column::SessionId.eq(session_id))
+        .filter(answers::Column::IsCurrent.eq(true))
+        .all(db)
+        .await?;
+    let ids: Vec<Uuid> = rows.iter().map(|a| a.id).collect();
+    let evals: HashMap<Uuid, evaluations::Model> = evaluations::Entity::find()
+        .filter(evaluations::Column::AnswerId.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|e| (e.answer_id, e))
+        .collect();
+    Ok(rows
+        .into_iter()
+        .map(|a| {
+            let e = evals.get(&a.id).cloned();
+            (a, e)
+        })
+        .collect())
+}
+
+pub async fn load(db: &DatabaseConnection, user_id: Uuid, id: Uuid) -> ApiResult<Session> {
+    let s = find_session(db, user_id, id).await?;
+    let role = roles::Entity::find_by_id(s.role_id).one(db).await?;
+    let sqs = session_questions::Entity::find()
+        .filter(session_questions::Column::SessionId.eq(id))
+        .order_by_asc(session_questions::Column::Position)
+        .all(db)
+        .await?;
+    let qs: HashMap<Uuid, questions::Model> = questions::Entity::find()
+        .filter(questions::Column::Id.is_in(sqs.iter().map(|x| x.question_id).collect::<Vec<_>>()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|q| (q.id, q))
+        .collect();
+    let current = current_answers(db, id).await?;
+    let attempts: HashMap<Uuid, i32> = answers::Entity::find()
+        .select_only()
+        .column(answers::Column::QuestionId)
+        .column_as(answers::Column::Attempt.max(), "n")
+        .filter(answers::Column::SessionId.eq(id))
+        .group_by(answers::Column::QuestionId)
+        .into_tuple::<(Uuid, i32)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let questions = sqs
+        .iter()
+        .filter_map(|sq| {
+            let q = qs.get(&sq.question_id)?;
+            let answer = current
+                .iter()
+                .find(|(a, _)| a.question_id == q.id)
+                .map(|(a, e)| answer_dto(a, e.as_ref()));
+            Some(SessionQuestion {
+                position: sq.position,
+                time_limit_seconds: sq.time_limit_seconds.unwrap_or(q.time_limit_seconds),
+                question: summary(q),
+                answer,
+                attempts: attempts.get(&q.id).copied().unwrap_or(0),
+            })
+        })
+        .collect::<Vec<_>>();
+    let summary = compute_summary(sqs.len(), &current);
+    Ok(Session {
+        id: s.id,
+        role: role_ref(role.as_ref()),
+        mode: if s.mode == "voice" {
+            Mode::Voice
+        } else {
+            Mode::Text
+        },
+        status: if s.status == "completed" {
+            SessionStatus::Completed
+        } else {
+            SessionStatus::InProgress
+        },
+        category: s.category.as_deref().and_then(catalog::Category::parse),
+        difficulty: s.difficulty.as_deref().and_then(catalog::Difficulty::parse),
+        time_limit_seconds: s.time_limit_seconds,
+        started_at: s.started_at,
+        completed_at: s.completed_at,
+        questions,
+        summary,
+    })
+}
+
+pub async fn list(state: &AppState, user_id: Uuid, f: &SessionFilter) -> ApiResult<SessionPage> {
+    let limit = limit(f.limit)?;
+    let mut q =
+        practice_sessions::Entity::find().filter(practice_sessions::Column::UserId.eq(user_id));
+    if let Some(s) = &f.status {
+        q = q.filter(practice_sessions::Column::Status.eq(match s {
+            SessionStatus::InProgress => "in_progress",
+            SessionStatus::Completed => "completed",
+        }));
+    }
+    if let Some(slug) = &f.role {
+        let role = catalog::queries::role_by_slug(&state.db, slug)
+            .await?
+            .ok_or_else(|| ApiError::validation("role", "is not a known role slug"))?;
+        q = q.filter(practice_sessions::Column::RoleId.eq(role.id));
+    }
+    if let Some(c) = &f.cursor {
+        let c = Cursor::decode(c)?;
+        q = q.filter(
+            Condition::any()
+                .add(practice_sessions::Column::CreatedAt.lt(c.t))
+                .add(
+                    Condition::all()
+                        .add(practice_sessions::Column::CreatedAt.eq(c.t))
+                        .add(practice_sessions::Column::Id.lt(c.id)),
+                ),
+        );
+    }
+    let mut rows = q
+        .order_by_desc(practice_sessions::Column::CreatedAt)
+        .order_by_desc(practice_sessions::Column::Id)
+        .limit(limit + 1)
+        .all(&state.db)
+        .await?;
+    let next_cursor = if rows.len() as u64 > limit {
+        rows.truncate(limit as usize);
+        rows.last().map(|r| {
+            Cursor {
+                t: r.created_at,
+                id: r.id,
+            }
+            .encode()
+        })
+    } else {
+        None
+    };
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    let roles: HashMap<Uuid, roles::Model> = roles::Entity::find()
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r))
+        .collect();
+    let question_counts: HashMap<Uuid, i64> = session_questions::Entity::find()
+        .select_only()
+        .column(session_questions::Column::SessionId)
+        .column_as(session_questions::Column::Position.count(), "n")
+        .filter(session_questions::Column::SessionId.is_in(ids.clone()))
+        .group_by(session_questions::Column::SessionId)
+        .into_tuple::<(Uuid, i64)>()
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .collect();
+    // Answered count and average score per session, in one grouped query for the page.
+    let stats: HashMap<Uuid, (i64, Option<f64>)> = answers::Entity::find()
+        .select_only()
+        .column(answers::Column::SessionId)
+        .column_as(answers::Column::Id.count(), "n")
+        .column_as(
+            Expr::cust("AVG(CAST(evaluations.overall_score AS DOUBLE PRECISION))"),
+            "avg",
+        )
+        .left_join(evaluations::Entity)
+        .filter(answers::Column::SessionId.is_in(ids))
+        .filter(answers::Column::IsCurrent.eq(true))
+        .group_by(answers::Column::SessionId)
+        .into_tuple::<(Uuid, i64, Option<f64>)>()
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|(id, n, avg)| (id, (n, avg)))
+        .collect();
+    let items = rows
+        .into_iter()
+        .map(|s| {
+            let (answered, avg) = stats.get(&s.id).copied().unwrap_or((0, None));
+            SessionListItem {
+                id: s.id,
+                role: role_ref(roles.get(&s.role_id)),
+                mode: if s.mode == "voice" {
+                    Mode::Voice
+                } else {
+                    Mode::Text
+                },
+                status: if s.status == "completed" {
+                    SessionStatus::Completed
+                } else {
+                    SessionStatus::InProgress
+                },
+                started_at: s.started_at,
+                completed_at: s.completed_at,
+                question_count: question_counts.get(&s.id).copied().unwrap_or(0) as i32,
+                answered_count: answered as i32,
+                average_score: avg.map(|a| ((a * 10.0).round() / 10.0) as f32),
+            }
+        })
+        .collect();
+    Ok(SessionPage { items, next_cursor })
+}
+
+pub async fn submit_answer(
+    state: &AppState,
+    user: &users::Model,
+    session_id: Uuid,
+    req: SubmitAnswerRequest,
+) -> ApiResult<Answer> {
+    let text = req.text.trim().to_owned();
+    if text.is_empty() {
+        return Err(ApiError::validation("text", "must not be empty"));
+    }
+    if req.text.chars().count() > MAX_ANSWER_CHARS {
+        return Err(ApiError::validation(
+            "text",
+            "must be at most 20,000 characters",
+        ));
+    }
+    if req.duration_seconds > 86_400 {
+        return Err(ApiError::validation(
+            "duration_seconds",
+            "must be at most 86400",
+        ));
+    }
+    match try_submit(state, user, session_id, &req, &text).await {
+        // Two identical submissions raced on PostgreSQL: the loser returns the winner's answer.
+        Err(ApiError::Db(e))
+            if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) =>
+        {
+            let current = answers::Entity::find()
+                .filter(answers::Column::SessionId.eq(session_id))
+                .filter(answers::Column::QuestionId.eq(req.question_id))
+                .filter(answers::Column::IsCurrent.eq(true))
+                .filter(answers::Column::UserId.eq(user.id))
+                .one(&state.db)
+                .await?
+                .ok_or_else(|| {
+                    ApiError::conflict(
+                        "answer_conflict",
+                        "Another answer was submitted at the same time; reload and retry.",
+                    )
+                })?;
+            let e = evaluations::Entity::find()
+                .filter(evaluations::Column::AnswerId.eq(current.id))
+                .one(&state.db)
+                .await?;
+            Ok(answer_dto(&current, e.as_ref()))
+        }
+        other => other,
+    }
+}
+
+async fn try_submit(
+    state: &AppState,
+    user: &users::Model,
+    session_id: Uuid,
+    req: &SubmitAnswerRequest,
+    text: &str,
+) -> ApiResult<Answer> {
+    let txn = crate::db::write_txn(&state.db).await?;
+    let session = find_session(&txn, user.id, session_id).await?;
+    if session.status != "in_progress" {
+        return Err(ApiError::conflict(
+            "session_completed",
+            "This session is completed; start a new session to answer again.",
+        ));
+    }
+    let Some(sq) = session_questions::Entity::find()
+        .filter(session_questions::Column::SessionId.eq(session_id))
+        .filter(session_questions::Column::QuestionId.eq(req.question_id))
+        .one(&txn)
+        .await?
+    else {
+        return Err(ApiError::validation(
+            "question_id",
+            "is not a question of this session",
+        ));
+    };
+    let current = answers::Entity::find()
+        .filter(answers::Column::SessionId.eq(session_id))
+        .filter(answers::Column::QuestionId.eq(req.question_id))
+        .filter(answers::Column::IsCurrent.eq(true))
+        .one(&txn)
+        .await?;
+    if let Some(c) = &current
+        && c.text == text
+        && c.duration_seconds == req.duration_seconds as i32
+    {
+        // The same submission again (a retry or a double click): idempotent.
+        let e = evaluations::Entity::find()
+            .filter(evaluations::Column::AnswerId.eq(c.id))
+            .one(&txn)
+            .await?;
+        return Ok(answer_dto(c, e.as_ref()));
+    }
+    usage::consume(&txn, user.id, usage::limit_for(state, user)).await?;
+    let question = questions::Entity::find_by_id(req.question_id)
+        .one(&txn)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let limit = session
+        .time_limit_seconds
+        .or(sq.time_limit_seconds)
+        .unwrap_or(question.time_limit_seconds);
+    if let Some(c) = &current {
+        answers::Entity::update_many()
+            .col_expr(answers::Column::IsCurrent, Expr::value(false))
+            .filter(answers::Column::Id.eq(c.id))
+            .exec(&txn)
+            .await?;
+    }
+    let now = Utc::now();
+    let answer = answers::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        session_id: Set(session_id),
+        user_id: Set(user.id),
+        question_id: Set(req.question_id),
+        attempt: Set(current.as_ref().map(|c| c.attempt + 1).unwrap_or(1)),
+        is_current: Set(true),
+        text: Set(text.to_owned()),
+        duration_seconds: Set(req.duration_seconds as i32),
+        over_time: Set(req.duration_seconds as i32 > limit),
+        mode: Set(session.mode.clone()),
+        training_opt_out: Set(user.training_opt_out),
+        submitted_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    let evaluation = new_pending_evaluation(&txn, &answer).await?;
+    txn.commit().await?;
+    state.jobs.notify();
+    Ok(answer_dto(&answer, Some(&evaluation)))
+}
+
+/// Creates the pending evaluation and its job (inside the caller's transaction).
+pub async fn new_pending_evaluation(
+    db: &impl ConnectionTrait,
+    answer: &answers::Model,
+) -> ApiResult<evaluations::Model> {
+    let e = evaluations::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        answer_id: Set(answer.id),
+        user_id: Set(answer.user_id),
+        status: Set("pending".into()),
+        overall_score: Set(None),
+        dimensions: Set(None),
+        summary: Set(None),
+        strengths: Set(None),
+        improvements: Set(None),
+        sample_answer: Set(None),
+        follow_up_question: Set(None),
+        key_points: Set(None),
+        evaluator: Set(None),
+        prompt_version: Set(None),
+        latency_ms: Set(None),
+        prompt_tokens: Set(None),
+        completion_tokens: Set(None),
+        error: Set(None),
+        attempts: Set(0),
+        created_at: Set(Utc::now()),
+        started_at: Set(None),
+        completed_at: Set(None),
+    }
+    .insert(db)
+    .await?;
+    jobs::enqueue(
+        db,
+        KIND_EVALUATE_ANSWER,
+        serde_json::json!({ "answer_id": answer.id }),
+        4,
+    )
+    .await?;
+    Ok(e)
+}
+
+pub async fn complete(state: &AppState, user_id: Uuid, id: Uuid) -> ApiResult<Session> {
+    let txn = crate::db::write_txn(&state.db).await?;
+    let s = find_session(&txn, user_id, id).await?;
+    if s.status != "completed" {
+        let mut am: practice_sessions::ActiveModel = s.into();
+        am.status = Set("completed".into());
+        am.completed_at = Set(Some(Utc::now()));
+        am.updated_at = Set(Utc::now());
+        am.update(&txn).await?;
+    }
+    txn.commit().await?;
+    persist_summary_if_final(&state.db, id).await?;
+    load(&state.db, user_id, id).await
+}
+
+/// Stores the summary on a completed session once every evaluation has finished.
+pub async fn persist_summary_if_final(db: &DatabaseConnection, session_id: Uuid) -> ApiResult<()> {
+    let Some(s) = practice_sessions::Entity::find_by_id(session_id)
+        .one(db)
+        .await?
+    else {
+        return Ok(());
+    };
+    if s.status != "completed" {
+        return Ok(());
+    }
+    let n = session_questions::Entity::find()
+        .filter(session_questions::Column::SessionId.eq(session_id))
+        .count_rows(db)
+        .await? as usize;
+    let summary = compute_summary(n, &current_answers(db, session_id).await?);
+    if summary.all_evaluated {
+        let mut am: practice_sessions::ActiveModel = s.into();
+        am.summary = Set(Some(serde_json::to_value(&summary).unwrap_or_default()));
+        am.updated_at = Set(Utc::now());
+        am.update(db).await?;
+    }
+    Ok(())
+}
+
+pub async fn delete(state: &AppState, user_id: Uuid, id: Uuid) -> ApiResult<()> {
+    let txn = crate::db::write_txn(&state.db).await?;
+    let s = find_session(&txn, user_id, id).await?;
+    practice_sessions::Entity::delete_by_id(s.id)
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+pub async fn get_answer(state: &AppState, user_id: Uuid, id: Uuid) -> ApiResult<Answer> {
+    let a = answers::Entity::find_by_id(id)
+        .filter(answers::Column::UserId.eq(user_id))
+        .one(&state.db)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let e = evaluations::Entity::find()
+        .filter(evaluations::Column::AnswerId.eq(a.id))
+        .one(&state.db)
+        .await?;
+    Ok(answer_dto(&a, e.as_ref()))
+}
