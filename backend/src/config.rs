@@ -59,6 +59,129 @@ impl std::fmt::Debug for ResendSettings {
     }
 }
 
+/// Stripe API access; absent (no `STRIPE_SECRET_KEY`) means billing is switched off.
+#[derive(Clone)]
+pub struct StripeSettings {
+    pub secret_key: String,
+    /// `STRIPE_API_BASE`, for tests and proxies; Stripe's own when unset.
+    pub api_base: Option<String>,
+}
+
+impl std::fmt::Debug for StripeSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StripeSettings")
+            .field("api_base", &self.api_base)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Plans, prices and Stripe configuration for the billing feature.
+#[derive(Clone)]
+pub struct BillingSettings {
+    pub stripe: Option<StripeSettings>,
+    /// `STRIPE_WEBHOOK_SECRET`, comma-separated so a secret can be rotated without downtime.
+    pub webhook_secrets: Vec<String>,
+    pub price_pro_monthly: Option<String>,
+    pub price_pro_yearly: Option<String>,
+    /// Display prices in minor units of `currency`.
+    pub pro_monthly_amount: i64,
+    pub pro_yearly_amount: i64,
+    pub currency: String,
+    /// Days a `past_due` subscription keeps Pro access.
+    pub grace_days: u32,
+}
+
+impl std::fmt::Debug for BillingSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BillingSettings")
+            .field("stripe", &self.stripe)
+            .field("webhook_secrets", &self.webhook_secrets.len())
+            .field("price_pro_monthly", &self.price_pro_monthly)
+            .field("price_pro_yearly", &self.price_pro_yearly)
+            .field("currency", &self.currency)
+            .finish_non_exhaustive()
+    }
+}
+
+fn billing_settings(lookup: &Lookup) -> Result<BillingSettings, ConfigError> {
+    let api_base = get(lookup, "STRIPE_API_BASE")
+        .map(|u| -> Result<String, ConfigError> {
+            let parsed = Url::parse(&u).map_err(|e| bad("STRIPE_API_BASE", e.to_string()))?;
+            if !matches!(parsed.scheme(), "http" | "https") {
+                return Err(bad("STRIPE_API_BASE", "must be an http(s) URL"));
+            }
+            Ok(u)
+        })
+        .transpose()?;
+    let stripe = get(lookup, "STRIPE_SECRET_KEY").map(|secret_key| StripeSettings {
+        secret_key,
+        api_base,
+    });
+    let webhook_secrets: Vec<String> = get(lookup, "STRIPE_WEBHOOK_SECRET")
+        .map(|v| {
+            v.split(',')
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty())
+                .collect()
+        })
+        .unwrap_or_default();
+    let price_pro_monthly = get(lookup, "STRIPE_PRICE_PRO_MONTHLY");
+    let price_pro_yearly = get(lookup, "STRIPE_PRICE_PRO_YEARLY");
+    if stripe.is_some() {
+        if price_pro_monthly.is_none() {
+            return Err(bad(
+                "STRIPE_PRICE_PRO_MONTHLY",
+                "required when STRIPE_SECRET_KEY is set (a Stripe price id, price_…)",
+            ));
+        }
+        if price_pro_yearly.is_none() {
+            return Err(bad(
+                "STRIPE_PRICE_PRO_YEARLY",
+                "required when STRIPE_SECRET_KEY is set (a Stripe price id, price_…)",
+            ));
+        }
+        if webhook_secrets.is_empty() {
+            return Err(bad(
+                "STRIPE_WEBHOOK_SECRET",
+                "required when STRIPE_SECRET_KEY is set: plans change only through webhooks",
+            ));
+        }
+    }
+    let currency = get(lookup, "BILLING_CURRENCY")
+        .unwrap_or_else(|| "gbp".into())
+        .to_ascii_lowercase();
+    if currency.len() != 3 || !currency.bytes().all(|b| b.is_ascii_lowercase()) {
+        return Err(bad(
+            "BILLING_CURRENCY",
+            format!("expected an ISO 4217 code such as gbp, got {currency:?}"),
+        ));
+    }
+    let amount = |var: &'static str, default: i64| -> Result<i64, ConfigError> {
+        let v = parse_num(lookup, var, default)?;
+        if v < 0 {
+            return Err(bad(
+                var,
+                "must not be negative (minor units, e.g. 1200 = 12.00)",
+            ));
+        }
+        Ok(v)
+    };
+    let grace_days = parse_num(lookup, "BILLING_GRACE_DAYS", 7u32)?;
+    if grace_days > 60 {
+        return Err(bad("BILLING_GRACE_DAYS", "must be at most 60"));
+    }
+    Ok(BillingSettings {
+        stripe,
+        webhook_secrets,
+        price_pro_monthly,
+        price_pro_yearly,
+        pro_monthly_amount: amount("PRO_MONTHLY_AMOUNT", 1200)?,
+        pro_yearly_amount: amount("PRO_YEARLY_AMOUNT", 12000)?,
+        currency,
+        grace_days,
+    })
+}
+
 #[derive(Clone)]
 pub struct Settings {
     pub app_env: AppEnv,
@@ -82,10 +205,13 @@ pub struct Settings {
     /// Use the OpenAI grader for every plan (default: Pro only).
     pub openai_for_all_plans: bool,
     pub free_monthly_answers: u32,
+    /// Days between account deletion and the purge of its personal data (1–30).
+    pub deletion_grace_days: u32,
     pub db_acquire_timeout: Duration,
     pub db_max_connections: u32,
     pub json_log: bool,
     pub metrics_token: Option<String>,
+    pub billing: BillingSettings,
 }
 
 impl std::fmt::Debug for Settings {
@@ -97,6 +223,7 @@ impl std::fmt::Debug for Settings {
             .field("app_base_url", &self.app_base_url.as_str())
             .field("resend", &self.resend)
             .field("openai", &self.openai)
+            .field("billing", &self.billing)
             .finish_non_exhaustive()
     }
 }
@@ -297,6 +424,16 @@ impl Settings {
             workers_enabled: parse_bool(lookup, "WORKERS_ENABLED", true)?,
             openai_for_all_plans: parse_bool(lookup, "OPENAI_FOR_ALL_PLANS", false)?,
             free_monthly_answers: parse_num(lookup, "FREE_MONTHLY_ANSWERS", 25u32)?,
+            deletion_grace_days: {
+                let d = parse_num(lookup, "DELETION_GRACE_DAYS", 7u32)?;
+                if !(1..=30).contains(&d) {
+                    return Err(bad(
+                        "DELETION_GRACE_DAYS",
+                        "must be between 1 and 30 (erasure within 30 days)",
+                    ));
+                }
+                d
+            },
             db_acquire_timeout: Duration::from_millis(parse_num(
                 lookup,
                 "DB_ACQUIRE_TIMEOUT_MS",
@@ -305,6 +442,7 @@ impl Settings {
             db_max_connections: parse_num(lookup, "DB_MAX_CONNECTIONS", 20u32)?.max(1),
             json_log: parse_bool(lookup, "LOG_JSON", production)?,
             metrics_token: get(lookup, "METRICS_TOKEN"),
+            billing: billing_settings(lookup)?,
             data_dir,
         })
     }
@@ -441,6 +579,48 @@ mod tests {
             s.app_link("/verify-email#token=abc"),
             "http://localhost:8080/verify-email#token=abc"
         );
+    }
+
+    #[test]
+    fn billing_is_off_without_a_key_and_complete_with_one() {
+        let s = settings(&[("APP_ENV", "test")]).unwrap();
+        assert!(s.billing.stripe.is_none());
+        assert_eq!(s.billing.currency, "gbp");
+        assert_eq!(
+            (s.billing.pro_monthly_amount, s.billing.pro_yearly_amount),
+            (1200, 12000)
+        );
+        assert_eq!(s.billing.grace_days, 7);
+        let err = settings(&[("APP_ENV", "test"), ("STRIPE_SECRET_KEY", "sk_test_x")]).unwrap_err();
+        assert_eq!(err.var, "STRIPE_PRICE_PRO_MONTHLY");
+        let full = [
+            ("APP_ENV", "test"),
+            ("STRIPE_SECRET_KEY", "sk_test_x"),
+            ("STRIPE_PRICE_PRO_MONTHLY", "price_m"),
+            ("STRIPE_PRICE_PRO_YEARLY", "price_y"),
+        ];
+        assert_eq!(settings(&full).unwrap_err().var, "STRIPE_WEBHOOK_SECRET");
+        let mut vars = full.to_vec();
+        vars.push(("STRIPE_WEBHOOK_SECRET", "whsec_new, whsec_old"));
+        vars.push(("BILLING_CURRENCY", "EUR"));
+        let s = settings(&vars).unwrap();
+        assert_eq!(s.billing.webhook_secrets, vec!["whsec_new", "whsec_old"]);
+        assert_eq!(s.billing.currency, "eur");
+        assert!(!format!("{s:?}").contains("sk_test_x"));
+        assert!(!format!("{s:?}").contains("whsec_"));
+        for (var, value) in [
+            ("BILLING_CURRENCY", "pounds"),
+            ("PRO_MONTHLY_AMOUNT", "-1"),
+            ("STRIPE_API_BASE", "ftp://x"),
+            ("BILLING_GRACE_DAYS", "365"),
+        ] {
+            assert_eq!(
+                settings(&[("APP_ENV", "test"), (var, value)])
+                    .unwrap_err()
+                    .var,
+                var
+            );
+        }
     }
 
     #[test]

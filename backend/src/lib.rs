@@ -2,6 +2,7 @@
 //! assembled; `main` and the tests both use it.
 pub mod accounts;
 pub mod audit;
+pub mod billing;
 pub mod catalog;
 pub mod config;
 pub mod db;
@@ -16,6 +17,8 @@ pub mod live;
 pub mod openapi;
 pub mod ops;
 pub mod plans;
+pub mod privacy;
+pub mod progress;
 pub mod routing;
 pub mod state;
 pub mod telemetry;
@@ -117,6 +120,9 @@ pub fn configure_routes(cfg: &mut web::ServiceConfig, settings: &Settings) {
         .configure(catalog::routes::configure)
         .configure(interviews::routes::configure)
         .configure(evaluation::routes::configure)
+        .configure(billing::routes::configure)
+        .configure(progress::routes::configure)
+        .configure(privacy::routes::configure)
         .service(SwaggerUi::new("/docs/{_:.*}").url("/api/v1/openapi.json", openapi::spec()))
         .service(web::redirect("/docs", "/docs/"));
     let dist = settings.frontend_dist_dir.clone();
@@ -185,7 +191,7 @@ impl Application {
         } else {
             Vec::new()
         };
-        spawn_housekeeping(state.clone(), shutdown_rx);
+        spawn_housekeeping(state.clone(), workers_enabled, shutdown_rx);
         let server = Self::server(state.clone(), listener)?;
         Ok(Self {
             server,
@@ -260,13 +266,32 @@ fn warm_up_grader() {
     });
 }
 
-fn spawn_housekeeping(state: web::Data<AppState>, mut shutdown: watch::Receiver<bool>) {
+/// Periodic chores: rate-limiter memory, and (where workers run) the hourly purge of deleted accounts.
+fn spawn_housekeeping(
+    state: web::Data<AppState>,
+    workers: bool,
+    mut shutdown: watch::Receiver<bool>,
+) {
     tokio::spawn(async move {
+        let mut minutes = 0u64;
         loop {
             tokio::select! {
                 _ = shutdown.changed() => return,
-                _ = tokio::time::sleep(Duration::from_secs(60)) => state.limits.housekeeping(),
+                _ = tokio::time::sleep(Duration::from_secs(60)) => {}
+            }
+            state.limits.housekeeping();
+            minutes += 1;
+            if workers && minutes % 60 == 1 {
+                run_purge(&state.db, &state.settings).await;
             }
         }
     });
+}
+
+pub async fn run_purge(db: &DatabaseConnection, settings: &Settings) {
+    match privacy::purge::purge_due(db, settings, chrono::Utc::now()).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(accounts = n, "purged deleted accounts"),
+        Err(e) => tracing::warn!(error = %e, "account purge failed; will retry"),
+    }
 }

@@ -39,6 +39,19 @@ enum Command {
     },
     /// Load the embedded question library into the database (also done by `serve`).
     Seed,
+    /// Erase the personal data of accounts deleted more than DELETION_GRACE_DAYS ago (idempotent; the
+    /// worker also runs it hourly).
+    Purge,
+    /// Give an account a plan without Stripe (self-hosting, support); `--plan free` removes the grant.
+    GrantPlan {
+        #[arg(long)]
+        email: String,
+        #[arg(long, value_parser = ["pro", "free"])]
+        plan: String,
+        /// Last day of access (2026-12-31, inclusive) or an RFC 3339 time; omit for no end.
+        #[arg(long)]
+        until: Option<String>,
+    },
     /// Exit 0 when GET /health/live on BIND_ADDR answers 200 (for container health checks).
     Healthcheck,
 }
@@ -73,6 +86,13 @@ async fn main() -> anyhow::Result<()> {
             let state = interviewos::build_state(settings, db).await?;
             let (tx, rx) = tokio::sync::watch::channel(false);
             let handles = interviewos::worker_pool(&state).spawn(4, rx);
+            let (db, purge_settings) = (state.db.clone(), state.settings.clone());
+            tokio::spawn(async move {
+                loop {
+                    interviewos::run_purge(&db, &purge_settings).await;
+                    tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
+                }
+            });
             tracing::info!("worker started");
             wait_for_signal().await;
             tracing::info!("worker stopping; returning claimed jobs");
@@ -112,6 +132,38 @@ async fn main() -> anyhow::Result<()> {
                 }
             };
             eprintln!("exported {n} answers");
+        }
+        Command::GrantPlan { email, plan, until } => {
+            let until = until
+                .as_deref()
+                .map(interviewos::billing::grant::parse_until)
+                .transpose()?;
+            let db = db::connect(&settings).await?;
+            db::migrate(&db).await?;
+            let outcome = interviewos::billing::grant::grant_plan(
+                &db,
+                settings.billing.grace_days,
+                &email,
+                &plan,
+                until,
+            )
+            .await?;
+            match outcome.plan_until {
+                Some(t) => println!(
+                    "{} is on {} until {}",
+                    email,
+                    outcome.effective_plan,
+                    t.to_rfc3339()
+                ),
+                None => println!("{} is on {}", email, outcome.effective_plan),
+            }
+        }
+        Command::Purge => {
+            let db = db::connect(&settings).await?;
+            db::migrate(&db).await?;
+            let n =
+                interviewos::privacy::purge::purge_due(&db, &settings, chrono::Utc::now()).await?;
+            println!("purged {n} accounts");
         }
         Command::Seed => {
             let db = db::connect(&settings).await?;

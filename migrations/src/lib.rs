@@ -4,6 +4,8 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261125_000001_accounts;
 mod m20261125_000002_library_sessions;
+mod m20261125_000003_privacy_progress;
+mod m20261125_000004_billing;
 
 pub struct Migrator;
 
@@ -13,6 +15,8 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261125_000001_accounts::Migration),
             Box::new(m20261125_000002_library_sessions::Migration),
+            Box::new(m20261125_000003_privacy_progress::Migration),
+            Box::new(m20261125_000004_billing::Migration),
         ]
     }
 }

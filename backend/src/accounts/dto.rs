@@ -100,7 +100,8 @@ pub struct UpdateMeRequest {
 
 #[derive(Debug, Serialize, Deserialize, ToSchema, Clone, Copy, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
-pub enum Role {
+/// The account's role.
+pub enum UserRole {
     User,
     Admin,
 }
@@ -113,7 +114,7 @@ pub struct Me {
     pub email: String,
     pub email_verified: bool,
     pub display_name: Option<String>,
-    pub role: Role,
+    pub role: UserRole,
     /// The plan in effect now (`free` or `pro`).
     #[schema(example = "free")]
     pub plan: String,
@@ -136,9 +137,9 @@ impl Me {
             email_verified: u.email_verified_at.is_some(),
             display_name: u.display_name.clone(),
             role: if u.role == "admin" {
-                Role::Admin
+                UserRole::Admin
             } else {
-                Role::User
+                UserRole::User
             },
             plan: effective_plan.to_owned(),
             theme: match u.theme.as_str() {

@@ -35,7 +35,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(
             resource("/api/v1/me")
                 .route(web::get().to(get_me))
-                .route(web::patch().to(patch_me)),
+                .route(web::patch().to(patch_me))
+                .route(web::delete().to(crate::privacy::routes::delete_me)),
         )
         .service(resource("/api/v1/me/password").route(web::post().to(change_password)));
 }

@@ -246,6 +246,7 @@ pub async fn register(
         created_at: Set(now),
         updated_at: Set(now),
         deleted_at: Set(None),
+        purged_at: Set(None),
     }
     .insert(&txn)
     .await
@@ -705,6 +706,7 @@ pub async fn create_admin(state: &AppState, email: &str, password: String) -> an
                 created_at: Set(now),
                 updated_at: Set(now),
                 deleted_at: Set(None),
+                purged_at: Set(None),
             }
             .insert(&state.db)
             .await?

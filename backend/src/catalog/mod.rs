@@ -120,9 +120,16 @@ pub struct ClarifyingFact {
 pub struct Exhibit {
     pub title: String,
     pub columns: Vec<String>,
-    /// Rows of cells (strings or numbers), one per column.
-    #[schema(value_type = Vec<Vec<Object>>)]
-    pub rows: Vec<Vec<serde_json::Value>>,
+    /// Rows of cells, one per column.
+    pub rows: Vec<Vec<ExhibitCell>>,
+}
+
+/// A table cell: text or a number.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(untagged)]
+pub enum ExhibitCell {
+    Number(f64),
+    Text(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]

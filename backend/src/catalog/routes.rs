@@ -20,6 +20,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(resource("/api/v1/admin/questions").route(web::post().to(create_question)))
         .service(
             resource("/api/v1/admin/questions/{id}")
+                .route(web::get().to(get_question_spec))
                 .route(web::patch().to(update_question))
                 .route(web::delete().to(delete_question)),
         );
@@ -114,6 +115,21 @@ fn validate(
     } else {
         Err(ApiError::Validation(errors))
     }
+}
+
+/// The full definition of a question, for editing (admin): key points, rubric, model answer, case.
+#[utoipa::path(get, path = "/api/v1/admin/questions/{id}", tag = "admin", params(("id" = Uuid, Path)), security(("bearer" = [])),
+    responses((status = 200, description = "The question's spec", body = QuestionSpec)))]
+pub async fn get_question_spec(
+    state: web::Data<AppState>,
+    _admin: AdminUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let q = questions::Entity::find_by_id(*id)
+        .one(&state.db)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(HttpResponse::Ok().json(spec_of(&q)))
 }
 
 /// Add a question to the library (admin).

@@ -1,7 +1,7 @@
 //! Every attempt at a question in a session; `is_current` marks the one that counts.
 use sea_orm::entity::prelude::*;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "answers")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]

@@ -1,7 +1,7 @@
 //! A signed-in device: the family of rotating refresh tokens and every access token issued from it.
 use sea_orm::entity::prelude::*;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "auth_sessions")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]

@@ -1,7 +1,7 @@
 //! Every transactional email, recorded with the action that causes it and delivered by a job.
 use sea_orm::entity::prelude::*;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "emails")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]

@@ -1,7 +1,7 @@
 //! The evaluation of one answer.
 use sea_orm::entity::prelude::*;
 
-#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "evaluations")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]

@@ -1,10 +1,13 @@
 //! SeaORM entities, one file per table.
 pub mod answers;
 pub mod auth_sessions;
+pub mod billing_events;
 pub mod emails;
 pub mod evaluations;
 pub mod jobs;
 pub mod practice_sessions;
+pub mod progress_daily;
+pub mod progress_dimensions;
 pub mod question_roles;
 pub mod question_topics;
 pub mod questions;
@@ -12,6 +15,7 @@ pub mod refresh_tokens;
 pub mod roles;
 pub mod security_events;
 pub mod session_questions;
+pub mod subscriptions;
 pub mod usage_counters;
 pub mod user_tokens;
 pub mod users;

@@ -1,7 +1,7 @@
 //! A practice session: a role, its questions, the user's answers.
 use sea_orm::entity::prelude::*;
 
-#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "practice_sessions")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]

@@ -2,7 +2,7 @@
 //! Never holds answer text, passwords or tokens.
 use sea_orm::entity::prelude::*;
 
-#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "security_events")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]

@@ -1,7 +1,7 @@
 //! The ordered questions of a session.
 use sea_orm::entity::prelude::*;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "session_questions")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]

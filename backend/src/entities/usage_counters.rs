@@ -1,7 +1,7 @@
 //! Evaluated answers per user per calendar month (never decremented).
 use sea_orm::entity::prelude::*;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "usage_counters")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]

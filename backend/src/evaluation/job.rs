@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use super::{GradeError, Grader, GradingRequest};
 use crate::{
-    entities::{answers, evaluations, jobs, questions, users},
+    entities::{answers, evaluations, jobs, practice_sessions, questions, users},
     interviews::service::{answer_dto, persist_summary_if_final},
     jobs::{
         KIND_EVALUATE_ANSWER,
@@ -114,13 +114,13 @@ impl JobHandler for EvaluateAnswerJob {
                 done.dimensions = Set(Some(
                     serde_json::to_value(&g.dimensions).unwrap_or_default(),
                 ));
-                done.summary = Set(Some(g.summary));
+                done.summary = Set(Some(g.summary.clone()));
                 done.strengths = Set(Some(serde_json::to_value(&g.strengths).unwrap_or_default()));
                 done.improvements = Set(Some(
                     serde_json::to_value(&g.improvements).unwrap_or_default(),
                 ));
-                done.sample_answer = Set(Some(g.sample_answer));
-                done.follow_up_question = Set(Some(g.follow_up_question));
+                done.sample_answer = Set(Some(g.sample_answer.clone()));
+                done.follow_up_question = Set(Some(g.follow_up_question.clone()));
                 done.key_points = Set(Some(
                     serde_json::to_value(&g.key_points).unwrap_or_default(),
                 ));
@@ -131,7 +131,26 @@ impl JobHandler for EvaluateAnswerJob {
                 done.completion_tokens = Set(outcome.completion_tokens);
                 done.error = Set(None);
                 done.completed_at = Set(Some(Utc::now()));
-                let done = done.update(&self.db).await?;
+                // The evaluation and the progress aggregates change together.
+                let txn = crate::db::write_txn(&self.db).await?;
+                let done = done.update(&txn).await?;
+                if let Some(session) = practice_sessions::Entity::find_by_id(answer.session_id)
+                    .one(&txn)
+                    .await?
+                {
+                    crate::progress::record(
+                        &txn,
+                        answer.user_id,
+                        session.role_id,
+                        &question.category,
+                        answer.submitted_at.date_naive(),
+                        g.overall_score as i32,
+                        answer.duration_seconds,
+                        &g.dimensions,
+                    )
+                    .await?;
+                }
+                txn.commit().await?;
                 self.publish(&answer, &done).await;
                 if let Err(e) = persist_summary_if_final(&self.db, answer.session_id).await {
                     tracing::warn!(error = %e, "could not store the session summary");
