@@ -28,8 +28,17 @@ pub fn check_rules(field: &str, password: &str) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// Hashes a password already checked to be at most 72 bytes. bcrypt keys on the password plus a NUL
+/// terminator truncated to 72 bytes, so a 72-byte password loses only the terminator; the crate's
+/// `non_truncating_*` functions count the terminator and would refuse it, hence the explicit bound here.
 pub async fn hash(password: String, cost: u32) -> Result<String, ApiError> {
-    web::block(move || bcrypt::non_truncating_hash(password, cost))
+    if password.len() > 72 {
+        return Err(ApiError::validation(
+            "password",
+            "must be at most 72 bytes (bcrypt's limit)",
+        ));
+    }
+    web::block(move || bcrypt::hash(password, cost))
         .await
         .map_err(|e| ApiError::Internal(anyhow::anyhow!("blocking pool: {e}")))?
         .map_err(|e| ApiError::Internal(anyhow::anyhow!("bcrypt: {e}")))
@@ -44,9 +53,14 @@ pub async fn verify(
 ) -> Result<bool, ApiError> {
     let known = hash.is_some();
     let target = hash.unwrap_or(dummy);
-    let ok = web::block(move || bcrypt::non_truncating_verify(password, &target).unwrap_or(false))
-        .await
-        .map_err(|e| ApiError::Internal(anyhow::anyhow!("blocking pool: {e}")))?;
+    // Longer input can never match (we never hash it), but still costs one verification.
+    let too_long = password.len() > 72;
+    let ok = web::block(move || {
+        let candidate = if too_long { "" } else { password.as_str() };
+        bcrypt::verify(candidate, &target).unwrap_or(false) && !too_long
+    })
+    .await
+    .map_err(|e| ApiError::Internal(anyhow::anyhow!("blocking pool: {e}")))?;
     Ok(known && ok)
 }
 
@@ -69,5 +83,9 @@ mod tests {
             "64-char passphrase"
         );
         assert!(check_rules("p", "tangerine-orbit-42").is_ok());
+        assert!(
+            check_rules("p", &"b".repeat(72)).is_ok(),
+            "72 bytes is the limit, inclusive"
+        );
     }
 }

@@ -673,7 +673,7 @@ pub async fn create_admin(state: &AppState, email: &str, password: String) -> an
             e.first().map(|f| f.message.clone()).unwrap_or_default()
         );
     }
-    let hash = bcrypt::non_truncating_hash(password, state.settings.bcrypt_cost)?;
+    let hash = bcrypt::hash(password, state.settings.bcrypt_cost)?;
     let now = Utc::now();
     let existing = users::Entity::find()
         .filter(users::Column::Email.eq(&email))
