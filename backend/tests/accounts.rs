@@ -107,6 +107,25 @@ async fn password_and_email_rules() {
         StatusCode::CREATED,
         "64-char passphrase accepted"
     );
+    // Exactly 72 bytes (bcrypt's limit) works end to end: register, then sign in.
+    let max = "x".repeat(72);
+    let res = app
+        .post(
+            "/api/v1/auth/register",
+            json!({"email": "max@example.com", "password": max}),
+            None,
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    app.login("max@example.com", &max).await;
+    let res = app
+        .post(
+            "/api/v1/auth/login",
+            json!({"email": "max@example.com", "password": "x".repeat(73)}),
+            None,
+        )
+        .await;
+    assert_problem(res, 401, "invalid_credentials").await;
 }
 
 #[tokio::test]
