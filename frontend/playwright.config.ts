@@ -34,6 +34,7 @@ export default defineConfig({
   use: {
     baseURL,
     trace: "retain-on-failure",
+    permissions: ["microphone"],
     screenshot: "only-on-failure",
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
@@ -45,6 +46,9 @@ export default defineConfig({
         "--disable-component-update",
         "--disable-sync",
         "--no-first-run",
+        // A synthetic microphone (a beep) and auto-accepted permission prompts, for recorded answers.
+        "--use-fake-device-for-media-stream",
+        "--use-fake-ui-for-media-stream",
       ],
     },
   },

@@ -32,6 +32,9 @@ pub struct OpenAiSettings {
     pub api_key: String,
     pub base_url: String,
     pub model: String,
+    /// Speech-to-text model for voice answers (`OPENAI_TRANSCRIBE_MODEL`; word timestamps need
+    /// `whisper-1`'s `verbose_json`).
+    pub transcribe_model: String,
     pub timeout: Duration,
     pub max_attempts: u32,
 }
@@ -194,6 +197,11 @@ pub struct Settings {
     pub refresh_token_ttl: Duration,
     pub bcrypt_cost: u32,
     pub email_outbox_dir: PathBuf,
+    /// Where voice recordings are stored (`AUDIO_STORAGE_DIR`, default `data/audio`).
+    pub audio_storage_dir: PathBuf,
+    /// Recordings older than this are deleted (transcripts stay); 0 keeps them until the answer or
+    /// account is deleted.
+    pub audio_retention_days: u32,
     pub email_from: String,
     pub resend: Option<ResendSettings>,
     pub openai: Option<OpenAiSettings>,
@@ -355,6 +363,8 @@ impl Settings {
                     api_key,
                     base_url,
                     model: get(lookup, "OPENAI_MODEL").unwrap_or_else(|| "gpt-4o-mini".into()),
+                    transcribe_model: get(lookup, "OPENAI_TRANSCRIBE_MODEL")
+                        .unwrap_or_else(|| "whisper-1".into()),
                     timeout: Duration::from_secs(parse_num(lookup, "OPENAI_TIMEOUT_SECS", 30u64)?),
                     max_attempts: parse_num(lookup, "OPENAI_MAX_ATTEMPTS", 3u32)?.clamp(1, 10),
                 })
@@ -412,6 +422,19 @@ impl Settings {
             email_outbox_dir: get(lookup, "EMAIL_OUTBOX_DIR")
                 .map(PathBuf::from)
                 .unwrap_or_else(|| data_dir.join("outbox")),
+            audio_storage_dir: get(lookup, "AUDIO_STORAGE_DIR")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| data_dir.join("audio")),
+            audio_retention_days: {
+                let d = parse_num(lookup, "AUDIO_RETENTION_DAYS", 180u32)?;
+                if d > 3650 {
+                    return Err(bad(
+                        "AUDIO_RETENTION_DAYS",
+                        "must be at most 3650 (0 keeps recordings until deleted)",
+                    ));
+                }
+                d
+            },
             email_from,
             resend,
             openai,

@@ -66,6 +66,19 @@ pub enum ApiError {
     },
     #[error("payload too large")]
     PayloadTooLarge,
+    /// A 413 whose limit is not the JSON body limit (e.g. audio uploads).
+    #[error("{detail}")]
+    TooLarge { detail: String },
+    /// A 415 with its own code and explanation (e.g. an audio format that is not supported).
+    #[error("{detail}")]
+    Unsupported { code: &'static str, detail: String },
+    /// A 422 with its own code (a rule the client can act on) and the fields it concerns.
+    #[error("{detail}")]
+    Unprocessable {
+        code: &'static str,
+        detail: String,
+        errors: Vec<FieldError>,
+    },
     #[error("unsupported media type")]
     UnsupportedMediaType,
     #[error("rate limited")]
@@ -176,6 +189,24 @@ impl ApiError {
                 "Payload too large",
                 "The request body is too large.".into(),
             ),
+            TooLarge { detail } => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                "Payload too large",
+                detail.clone(),
+            ),
+            Unsupported { code, detail } => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                code,
+                "Unsupported media type",
+                detail.clone(),
+            ),
+            Unprocessable { code, detail, .. } => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                code,
+                "Unprocessable request",
+                detail.clone(),
+            ),
             UnsupportedMediaType => (
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "unsupported_media_type",
@@ -218,7 +249,9 @@ impl ApiError {
             detail,
             code: code.into(),
             errors: match self {
-                ApiError::Validation(errors) => Some(errors.clone()),
+                ApiError::Validation(errors) | ApiError::Unprocessable { errors, .. } => {
+                    Some(errors.clone())
+                }
                 _ => None,
             },
             resets_at: match self {

@@ -22,6 +22,7 @@ pub mod progress;
 pub mod routing;
 pub mod state;
 pub mod telemetry;
+pub mod voice;
 
 use std::{net::TcpListener, sync::Arc, time::Duration};
 
@@ -76,6 +77,7 @@ pub async fn build_state(settings: Settings, db: DatabaseConnection) -> anyhow::
         jobs: JobSignal::default(),
         dummy_hash: Arc::new(dummy_hash),
         live: LiveEvents::default(),
+        audio: voice::storage::AudioStore::new(settings.audio_storage_dir.clone()),
         settings: Arc::new(settings),
         db,
     })
@@ -105,6 +107,16 @@ pub fn job_handlers(state: &AppState) -> Vec<Arc<dyn JobHandler>> {
             openai_for_all_plans: state.settings.openai_for_all_plans,
             live: state.live.clone(),
         }),
+        Arc::new(voice::job::TranscribeAnswerJob {
+            db: state.db.clone(),
+            transcriber: state.settings.openai.as_ref().map(|o| {
+                Arc::new(voice::transcribe::OpenAiTranscriber::new(o))
+                    as Arc<dyn voice::transcribe::Transcriber>
+            }),
+            store: state.audio.clone(),
+            live: state.live.clone(),
+            signal: state.jobs.clone(),
+        }),
     ]
 }
 
@@ -119,6 +131,7 @@ pub fn configure_routes(cfg: &mut web::ServiceConfig, settings: &Settings) {
         .configure(accounts::routes::configure)
         .configure(catalog::routes::configure)
         .configure(interviews::routes::configure)
+        .configure(voice::routes::configure)
         .configure(evaluation::routes::configure)
         .configure(billing::routes::configure)
         .configure(progress::routes::configure)
@@ -293,5 +306,10 @@ pub async fn run_purge(db: &DatabaseConnection, settings: &Settings) {
         Ok(0) => {}
         Ok(n) => tracing::info!(accounts = n, "purged deleted accounts"),
         Err(e) => tracing::warn!(error = %e, "account purge failed; will retry"),
+    }
+    match privacy::purge::expire_recordings(db, settings, chrono::Utc::now()).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(recordings = n, "deleted recordings past their retention"),
+        Err(e) => tracing::warn!(error = %e, "recording retention sweep failed; will retry"),
     }
 }

@@ -17,4 +17,6 @@ pub struct AppState {
     /// A bcrypt hash of a random password at the configured cost, verified against for unknown emails.
     pub dummy_hash: Arc<String>,
     pub live: LiveEvents,
+    /// Stored voice recordings.
+    pub audio: crate::voice::storage::AudioStore,
 }

@@ -6,6 +6,7 @@ mod m20261125_000001_accounts;
 mod m20261125_000002_library_sessions;
 mod m20261125_000003_privacy_progress;
 mod m20261125_000004_billing;
+mod m20261126_000005_voice_answers;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000002_library_sessions::Migration),
             Box::new(m20261125_000003_privacy_progress::Migration),
             Box::new(m20261125_000004_billing::Migration),
+            Box::new(m20261126_000005_voice_answers::Migration),
         ]
     }
 }

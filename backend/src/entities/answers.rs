@@ -18,6 +18,21 @@ pub struct Model {
     pub mode: String,
     pub training_opt_out: bool,
     pub submitted_at: DateTimeUtc,
+    /// Voice answers: the recording's path relative to `AUDIO_STORAGE_DIR` (NULL once expired or for text).
+    pub audio_path: Option<String>,
+    pub audio_content_type: Option<String>,
+    pub audio_bytes: Option<i64>,
+    /// When the retention sweep deleted the recording (the transcript stays).
+    pub audio_expired_at: Option<DateTimeUtc>,
+    /// Voice answers: `pending` (awaiting speech-to-text), `completed` or `failed`.
+    pub transcript_status: Option<String>,
+    /// `client` (browser speech recognition or typed), `openai` or `edited`.
+    pub transcript_source: Option<String>,
+    /// Word timings from speech-to-text, `[{word, start, end}]`.
+    pub transcript_words: Option<Json>,
+    pub transcript_error: Option<String>,
+    /// Measured delivery: `{metrics, dimensions}`.
+    pub delivery: Option<Json>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -30,7 +30,7 @@ pub struct EvaluateAnswerJob {
     pub live: LiveEvents,
 }
 
-fn answer_id(job: &jobs::Model) -> Result<Uuid, JobError> {
+pub(crate) fn answer_id(job: &jobs::Model) -> Result<Uuid, JobError> {
     job.payload
         .get("answer_id")
         .and_then(|v| v.as_str())

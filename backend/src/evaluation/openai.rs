@@ -2,8 +2,7 @@
 //! official-style `async-openai` client, with structured output (a strict JSON schema), the rubric and
 //! key points in the prompt, and the answer passed as delimited, untrusted data.
 //!
-//! Failures: the client's own retry layer retries 429/5xx/connection errors with backoff (honouring
-//! `Retry-After`); on top of that each attempt has a timeout, timeouts and exhausted transient errors are
+//! Failures: each attempt has a timeout; timeouts, connection errors, 429 and 5xx are
 //! retried with jittered backoff up to `OPENAI_MAX_ATTEMPTS`, malformed output is retried once, and 4xx
 //! errors are not retried. Whatever still fails goes back to the job queue, which retries later.
 use std::time::Duration;
@@ -40,21 +39,26 @@ pub struct OpenAiGrader {
 
 impl OpenAiGrader {
     pub fn new(settings: &OpenAiSettings) -> Self {
-        let http = reqwest::Client::builder()
-            .timeout(settings.timeout)
-            .connect_timeout(Duration::from_secs(5))
-            .build()
-            .unwrap_or_default();
-        let config = OpenAIConfig::new()
-            .with_api_key(settings.api_key.clone())
-            .with_api_base(settings.base_url.trim_end_matches('/'));
         Self {
-            client: Client::build(http, config),
+            client: client(settings),
             model: settings.model.clone(),
             max_attempts: settings.max_attempts,
             backoff_base: Duration::from_millis(250),
         }
     }
+}
+
+/// An `async-openai` client for the configured server, with a per-request timeout.
+pub(crate) fn client(settings: &OpenAiSettings) -> Client<OpenAIConfig> {
+    let http = reqwest::Client::builder()
+        .timeout(settings.timeout)
+        .connect_timeout(Duration::from_secs(5))
+        .build()
+        .unwrap_or_default();
+    let config = OpenAIConfig::new()
+        .with_api_key(settings.api_key.clone())
+        .with_api_base(settings.base_url.trim_end_matches('/'));
+    Client::build(http, config)
 }
 
 /// What the model must return. Scores are re-checked in range; the overall score is computed here
@@ -230,10 +234,79 @@ fn validate(
     Ok((dims, out))
 }
 
-enum AttemptError {
+pub(crate) enum AttemptError {
     Transient(String),
     Malformed(String),
     Permanent(String),
+}
+
+/// Timeouts, connection failures, 429 and 5xx are worth another attempt; other API errors are not.
+pub(crate) fn classify(err: OpenAIError) -> AttemptError {
+    match err {
+        OpenAIError::Reqwest(e) if e.is_timeout() || e.is_connect() || e.is_request() => {
+            AttemptError::Transient(format!(
+                "openai request failed: {}",
+                if e.is_timeout() {
+                    "timeout"
+                } else {
+                    "connection"
+                }
+            ))
+        }
+        OpenAIError::ApiError(e) => {
+            let status = e.status_code.as_u16();
+            let msg = format!("openai error {status}: {}", e.api_error.message);
+            if status == 429 || status >= 500 {
+                AttemptError::Transient(msg)
+            } else {
+                AttemptError::Permanent(msg)
+            }
+        }
+        OpenAIError::JSONDeserialize(e, _) => {
+            AttemptError::Malformed(format!("response not understood: {e}"))
+        }
+        e => AttemptError::Transient(format!("openai: {e}")),
+    }
+}
+
+/// Runs `attempt` up to `max_attempts` times with jittered exponential backoff: permanent errors stop
+/// at once, malformed output is retried once, transient errors until the attempts run out.
+pub(crate) async fn with_retries<T, F, Fut>(
+    max_attempts: u32,
+    backoff_base: Duration,
+    what: &str,
+    mut attempt: F,
+) -> Result<T, GradeError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, AttemptError>>,
+{
+    let mut malformed_retries = 0;
+    let mut last_error = String::new();
+    for n in 0..max_attempts {
+        if n > 0 {
+            let base = backoff_base.as_millis() as u64 * 2u64.pow(n - 1);
+            let jitter = rand::rng().random_range(0..=base / 2);
+            tokio::time::sleep(Duration::from_millis(base + jitter)).await;
+        }
+        match attempt().await {
+            Ok(v) => return Ok(v),
+            Err(AttemptError::Permanent(e)) => return Err(GradeError::Permanent(e)),
+            Err(AttemptError::Malformed(e)) => {
+                tracing::warn!(error = %e, what, "malformed OpenAI output");
+                last_error = e;
+                malformed_retries += 1;
+                if malformed_retries > 1 {
+                    break;
+                }
+            }
+            Err(AttemptError::Transient(e)) => {
+                tracing::warn!(error = %e, attempt = n, what, "OpenAI attempt failed");
+                last_error = e;
+            }
+        }
+    }
+    Err(GradeError::Temporary(last_error))
 }
 
 impl OpenAiGrader {
@@ -270,34 +343,7 @@ impl OpenAiGrader {
             })
             .build()
             .map_err(|e| AttemptError::Permanent(e.to_string()))?;
-        let response = match self.client.chat().create(request).await {
-            Ok(r) => r,
-            Err(OpenAIError::Reqwest(e)) if e.is_timeout() || e.is_connect() || e.is_request() => {
-                return Err(AttemptError::Transient(format!(
-                    "openai request failed: {}",
-                    if e.is_timeout() {
-                        "timeout"
-                    } else {
-                        "connection"
-                    }
-                )));
-            }
-            Err(OpenAIError::ApiError(e)) => {
-                let status = e.status_code.as_u16();
-                let msg = format!("openai error {status}: {}", e.api_error.message);
-                return Err(if status == 429 || status >= 500 {
-                    AttemptError::Transient(msg)
-                } else {
-                    AttemptError::Permanent(msg)
-                });
-            }
-            Err(OpenAIError::JSONDeserialize(e, _)) => {
-                return Err(AttemptError::Malformed(format!(
-                    "response not understood: {e}"
-                )));
-            }
-            Err(e) => return Err(AttemptError::Transient(format!("openai: {e}"))),
-        };
+        let response = self.client.chat().create(request).await.map_err(classify)?;
         let (pt, ct) = response
             .usage
             .as_ref()
@@ -374,40 +420,17 @@ impl Grader for OpenAiGrader {
         } else {
             req.answer.clone()
         };
-        let mut malformed_retries = 0;
-        let mut last_error = String::new();
-        for attempt in 0..self.max_attempts {
-            if attempt > 0 {
-                let base = self.backoff_base.as_millis() as u64 * 2u64.pow(attempt - 1);
-                let jitter = rand::rng().random_range(0..=base / 2);
-                tokio::time::sleep(Duration::from_millis(base + jitter)).await;
-            }
-            match self.attempt(req, &answer, removed).await {
-                Ok((grade, pt, ct)) => {
-                    return Ok(GradeOutcome {
-                        grade,
-                        evaluator: self.name(),
-                        prompt_version: PROMPT_VERSION.into(),
-                        prompt_tokens: pt,
-                        completion_tokens: ct,
-                    });
-                }
-                Err(AttemptError::Permanent(e)) => return Err(GradeError::Permanent(e)),
-                Err(AttemptError::Malformed(e)) => {
-                    tracing::warn!(error = %e, "malformed grader output");
-                    last_error = e;
-                    malformed_retries += 1;
-                    if malformed_retries > 1 {
-                        break;
-                    }
-                }
-                Err(AttemptError::Transient(e)) => {
-                    tracing::warn!(error = %e, attempt, "grader attempt failed");
-                    last_error = e;
-                }
-            }
-        }
-        Err(GradeError::Temporary(last_error))
+        let (grade, pt, ct) = with_retries(self.max_attempts, self.backoff_base, "grader", || {
+            self.attempt(req, &answer, removed)
+        })
+        .await?;
+        Ok(GradeOutcome {
+            grade,
+            evaluator: self.name(),
+            prompt_version: PROMPT_VERSION.into(),
+            prompt_tokens: pt,
+            completion_tokens: ct,
+        })
     }
 }
 

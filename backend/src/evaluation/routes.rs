@@ -4,7 +4,9 @@ use std::{collections::HashMap, time::Duration};
 use actix_web::{HttpResponse, Responder, web};
 use actix_web_lab::sse;
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr,
+};
 use uuid::Uuid;
 
 use crate::{
@@ -15,10 +17,11 @@ use crate::{
         dto::Evaluation,
         service::{self, answer_dto, evaluation_dto},
     },
-    jobs::{self, KIND_EVALUATE_ANSWER},
+    jobs::{self, KIND_EVALUATE_ANSWER, KIND_TRANSCRIBE_ANSWER},
     live::LiveEvent,
     routing::resource,
     state::AppState,
+    voice::transcript_status,
 };
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -54,11 +57,12 @@ pub async fn get_evaluation(
     Ok(HttpResponse::Ok().json(evaluation_dto(e.as_ref())))
 }
 
-/// Retry a failed evaluation. It does not count against the quota again.
+/// Retry a failed evaluation (a voice answer whose speech-to-text failed is transcribed again first).
+/// It does not count against the quota again.
 #[utoipa::path(post, path = "/api/v1/answers/{id}/evaluation/retry", tag = "sessions", params(("id" = Uuid, Path)), security(("bearer" = [])),
     responses(
         (status = 202, description = "Queued again", body = Evaluation),
-        (status = 409, description = "Only a failed evaluation can be retried (`evaluation_not_failed`)", body = crate::error::Problem, content_type = "application/problem+json")))]
+        (status = 409, description = "Only a failed evaluation can be retried (`evaluation_not_failed`); a recording that cannot be transcribed here needs a typed transcript (`transcript_required`)", body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn retry_evaluation(
     state: web::Data<AppState>,
     user: AuthUser,
@@ -77,13 +81,39 @@ pub async fn retry_evaluation(
             "Only a failed evaluation can be retried.",
         ));
     }
+    // A voice answer whose speech-to-text failed is transcribed again first.
+    let retranscribe = a.transcript_status.as_deref() == Some(transcript_status::FAILED);
+    if retranscribe {
+        if state.settings.openai.is_none() || a.audio_path.is_none() {
+            return Err(ApiError::conflict(
+                "transcript_required",
+                "This recording cannot be transcribed here; type its transcript instead.",
+            ));
+        }
+        answers::Entity::update_many()
+            .col_expr(
+                answers::Column::TranscriptStatus,
+                Expr::value(transcript_status::PENDING),
+            )
+            .col_expr(
+                answers::Column::TranscriptError,
+                Expr::value(None::<String>),
+            )
+            .filter(answers::Column::Id.eq(a.id))
+            .exec(&txn)
+            .await?;
+    }
     let mut am: evaluations::ActiveModel = e.into();
     am.status = Set("pending".into());
     am.error = Set(None);
     let e = am.update(&txn).await?;
     jobs::enqueue(
         &txn,
-        KIND_EVALUATE_ANSWER,
+        if retranscribe {
+            KIND_TRANSCRIBE_ANSWER
+        } else {
+            KIND_EVALUATE_ANSWER
+        },
         serde_json::json!({ "answer_id": a.id }),
         4,
     )

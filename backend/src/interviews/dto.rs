@@ -120,6 +120,12 @@ pub struct Answer {
     pub attempt: i32,
     pub mode: Mode,
     pub evaluation: Evaluation,
+    /// Voice answers: the recording.
+    pub audio: Option<crate::voice::dto::AnswerAudio>,
+    /// Voice answers: where `text` (the transcript) came from and its state.
+    pub transcript: Option<crate::voice::dto::Transcript>,
+    /// Voice answers: delivery feedback (pace, fillers, pauses, timing), once the transcript is known.
+    pub delivery: Option<crate::voice::dto::Delivery>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]

@@ -19,8 +19,15 @@ use crate::{
     },
     error::{ApiError, ApiResult, FieldError},
     http::pagination::{Cursor, limit},
-    jobs::{self, KIND_EVALUATE_ANSWER},
+    jobs::{self, KIND_EVALUATE_ANSWER, KIND_TRANSCRIBE_ANSWER},
     state::AppState,
+    voice::{
+        dto::{AnswerAudio, Transcript, TranscriptSource, TranscriptStatus},
+        format::AudioFormat,
+        measure_delivery,
+        storage::{AudioStore, PendingAudio},
+        transcript_source, transcript_status,
+    },
 };
 
 pub const MAX_ANSWER_CHARS: usize = 20_000;
@@ -335,6 +342,37 @@ pub fn answer_dto(a: &answers::Model, e: Option<&evaluations::Model>) -> Answer 
             Mode::Text
         },
         evaluation: evaluation_dto(e),
+        audio: a.audio_content_type.as_ref().map(|ct| AnswerAudio {
+            url: a
+                .audio_path
+                .as_ref()
+                .map(|_| format!("/api/v1/answers/{}/audio", a.id)),
+            content_type: ct.clone(),
+            bytes: a.audio_bytes.unwrap_or(0),
+            expired_at: a.audio_expired_at,
+        }),
+        transcript: a.transcript_status.as_deref().map(|status| Transcript {
+            status: match status {
+                transcript_status::PENDING => TranscriptStatus::Pending,
+                transcript_status::FAILED => TranscriptStatus::Failed,
+                _ => TranscriptStatus::Completed,
+            },
+            source: a.transcript_source.as_deref().map(|s| match s {
+                transcript_source::OPENAI => TranscriptSource::Openai,
+                transcript_source::EDITED => TranscriptSource::Edited,
+                _ => TranscriptSource::Client,
+            }),
+            error: a.transcript_error.clone(),
+            timed_words: a
+                .transcript_words
+                .as_ref()
+                .and_then(|w| w.as_array())
+                .map_or(0, |w| w.len() as i32),
+        }),
+        delivery: a
+            .delivery
+            .as_ref()
+            .and_then(|d| serde_json::from_value(d.clone()).ok()),
     }
 }
 
@@ -661,14 +699,48 @@ pub async fn submit_answer(
             "must be at most 86400",
         ));
     }
-    match try_submit(state, user, session_id, &req, &text).await {
+    let input = NewAnswer {
+        question_id: req.question_id,
+        text,
+        duration_seconds: req.duration_seconds,
+        voice: None,
+    };
+    submit(state, user, session_id, input).await
+}
+
+/// A recorded answer: the upload (not yet in place) and whether the server transcribes it.
+pub struct VoiceInput {
+    pub audio: PendingAudio,
+    pub format: AudioFormat,
+    /// Speech-to-text runs before evaluation; otherwise the text is the client's transcript.
+    pub transcribe: bool,
+}
+
+/// A validated submission.
+pub struct NewAnswer {
+    pub question_id: Uuid,
+    /// Trimmed; for a voice answer the client's transcript (may be empty while speech-to-text runs).
+    pub text: String,
+    pub duration_seconds: u32,
+    pub voice: Option<VoiceInput>,
+}
+
+/// Records an answer (text or voice) and queues its evaluation, or its transcription first.
+pub async fn submit(
+    state: &AppState,
+    user: &users::Model,
+    session_id: Uuid,
+    input: NewAnswer,
+) -> ApiResult<Answer> {
+    let question_id = input.question_id;
+    match try_submit(state, user, session_id, input).await {
         // Two identical submissions raced on PostgreSQL: the loser returns the winner's answer.
         Err(ApiError::Db(e))
             if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) =>
         {
             let current = answers::Entity::find()
                 .filter(answers::Column::SessionId.eq(session_id))
-                .filter(answers::Column::QuestionId.eq(req.question_id))
+                .filter(answers::Column::QuestionId.eq(question_id))
                 .filter(answers::Column::IsCurrent.eq(true))
                 .filter(answers::Column::UserId.eq(user.id))
                 .one(&state.db)
@@ -689,13 +761,41 @@ pub async fn submit_answer(
     }
 }
 
+/// The time limit that applies to an answer's question in its session.
+pub async fn answer_time_limit(
+    db: &impl ConnectionTrait,
+    answer: &answers::Model,
+) -> Result<i32, sea_orm::DbErr> {
+    let session = practice_sessions::Entity::find_by_id(answer.session_id)
+        .one(db)
+        .await?;
+    let sq = session_questions::Entity::find()
+        .filter(session_questions::Column::SessionId.eq(answer.session_id))
+        .filter(session_questions::Column::QuestionId.eq(answer.question_id))
+        .one(db)
+        .await?;
+    let question = questions::Entity::find_by_id(answer.question_id)
+        .one(db)
+        .await?;
+    Ok(session
+        .and_then(|s| s.time_limit_seconds)
+        .or(sq.and_then(|q| q.time_limit_seconds))
+        .or(question.map(|q| q.time_limit_seconds))
+        .unwrap_or(0))
+}
+
 async fn try_submit(
     state: &AppState,
     user: &users::Model,
     session_id: Uuid,
-    req: &SubmitAnswerRequest,
-    text: &str,
+    input: NewAnswer,
 ) -> ApiResult<Answer> {
+    let NewAnswer {
+        question_id,
+        text,
+        duration_seconds,
+        voice,
+    } = input;
     let txn = crate::db::write_txn(&state.db).await?;
     let session = find_session(&txn, user.id, session_id).await?;
     if session.status != "in_progress" {
@@ -706,7 +806,7 @@ async fn try_submit(
     }
     let Some(sq) = session_questions::Entity::find()
         .filter(session_questions::Column::SessionId.eq(session_id))
-        .filter(session_questions::Column::QuestionId.eq(req.question_id))
+        .filter(session_questions::Column::QuestionId.eq(question_id))
         .one(&txn)
         .await?
     else {
@@ -717,13 +817,15 @@ async fn try_submit(
     };
     let current = answers::Entity::find()
         .filter(answers::Column::SessionId.eq(session_id))
-        .filter(answers::Column::QuestionId.eq(req.question_id))
+        .filter(answers::Column::QuestionId.eq(question_id))
         .filter(answers::Column::IsCurrent.eq(true))
         .one(&txn)
         .await?;
     if let Some(c) = &current
+        && voice.is_none()
+        && c.audio_path.is_none()
         && c.text == text
-        && c.duration_seconds == req.duration_seconds as i32
+        && c.duration_seconds == duration_seconds as i32
     {
         // The same submission again (a retry or a double click): idempotent.
         let e = evaluations::Entity::find()
@@ -733,7 +835,7 @@ async fn try_submit(
         return Ok(answer_dto(c, e.as_ref()));
     }
     usage::consume(&txn, user.id, usage::limit_for(state, user)).await?;
-    let question = questions::Entity::find_by_id(req.question_id)
+    let question = questions::Entity::find_by_id(question_id)
         .one(&txn)
         .await?
         .ok_or(ApiError::NotFound)?;
@@ -749,24 +851,79 @@ async fn try_submit(
             .await?;
     }
     let now = Utc::now();
+    let id = Uuid::now_v7();
+    let transcribe = voice.as_ref().is_some_and(|v| v.transcribe);
+    let (status, source, delivery) = match &voice {
+        None => (None, None, None),
+        Some(_) if transcribe => (Some(transcript_status::PENDING), None, None),
+        Some(_) => (
+            Some(transcript_status::COMPLETED),
+            Some(transcript_source::CLIENT),
+            Some(measure_delivery(
+                &text,
+                duration_seconds,
+                None,
+                Some(limit.max(0) as u32),
+            )),
+        ),
+    };
     let answer = answers::ActiveModel {
-        id: Set(Uuid::now_v7()),
+        id: Set(id),
         session_id: Set(session_id),
         user_id: Set(user.id),
-        question_id: Set(req.question_id),
+        question_id: Set(question_id),
         attempt: Set(current.as_ref().map(|c| c.attempt + 1).unwrap_or(1)),
         is_current: Set(true),
-        text: Set(text.to_owned()),
-        duration_seconds: Set(req.duration_seconds as i32),
-        over_time: Set(req.duration_seconds as i32 > limit),
-        mode: Set(session.mode.clone()),
+        text: Set(text),
+        duration_seconds: Set(duration_seconds as i32),
+        over_time: Set(duration_seconds as i32 > limit),
+        mode: Set(if voice.is_some() {
+            Mode::Voice.as_str().to_owned()
+        } else {
+            session.mode.clone()
+        }),
         training_opt_out: Set(user.training_opt_out),
         submitted_at: Set(now),
+        audio_path: Set(voice
+            .as_ref()
+            .map(|v| AudioStore::key(user.id, id, v.format))),
+        audio_content_type: Set(voice.as_ref().map(|v| v.format.content_type().to_owned())),
+        audio_bytes: Set(voice.as_ref().map(|v| v.audio.bytes as i64)),
+        audio_expired_at: Set(None),
+        transcript_status: Set(status.map(str::to_owned)),
+        transcript_source: Set(source.map(str::to_owned)),
+        transcript_words: Set(None),
+        transcript_error: Set(None),
+        delivery: Set(delivery.map(|d| serde_json::to_value(d).unwrap_or_default())),
     }
     .insert(&txn)
     .await?;
-    let evaluation = new_pending_evaluation(&txn, &answer).await?;
-    txn.commit().await?;
+    let evaluation = new_pending_evaluation(
+        &txn,
+        &answer,
+        if transcribe {
+            KIND_TRANSCRIBE_ANSWER
+        } else {
+            KIND_EVALUATE_ANSWER
+        },
+    )
+    .await?;
+    // The recording moves into place last; if the commit fails it is removed again.
+    if let (Some(v), Some(key)) = (voice, answer.audio_path.as_deref()) {
+        state
+            .audio
+            .persist(v.audio, key)
+            .await
+            .map_err(|e| anyhow::anyhow!("storing the recording failed: {e}"))?;
+        if let Err(e) = txn.commit().await {
+            if let Err(io) = state.audio.remove(key).await {
+                tracing::warn!(error = %io, "could not remove the recording of a failed answer");
+            }
+            return Err(e.into());
+        }
+    } else {
+        txn.commit().await?;
+    }
     state.jobs.notify();
     Ok(answer_dto(&answer, Some(&evaluation)))
 }
@@ -775,6 +932,7 @@ async fn try_submit(
 pub async fn new_pending_evaluation(
     db: &impl ConnectionTrait,
     answer: &answers::Model,
+    first_job: &str,
 ) -> ApiResult<evaluations::Model> {
     let e = evaluations::ActiveModel {
         id: Set(Uuid::now_v7()),
@@ -804,7 +962,7 @@ pub async fn new_pending_evaluation(
     .await?;
     jobs::enqueue(
         db,
-        KIND_EVALUATE_ANSWER,
+        first_job,
         serde_json::json!({ "answer_id": answer.id }),
         4,
     )
@@ -855,10 +1013,23 @@ pub async fn persist_summary_if_final(db: &DatabaseConnection, session_id: Uuid)
 pub async fn delete(state: &AppState, user_id: Uuid, id: Uuid) -> ApiResult<()> {
     let txn = crate::db::write_txn(&state.db).await?;
     let s = find_session(&txn, user_id, id).await?;
+    let recordings: Vec<String> = answers::Entity::find()
+        .filter(answers::Column::SessionId.eq(s.id))
+        .filter(answers::Column::AudioPath.is_not_null())
+        .all(&txn)
+        .await?
+        .into_iter()
+        .filter_map(|a| a.audio_path)
+        .collect();
     practice_sessions::Entity::delete_by_id(s.id)
         .exec(&txn)
         .await?;
     txn.commit().await?;
+    for key in recordings {
+        if let Err(e) = state.audio.remove(&key).await {
+            tracing::warn!(error = %e, "could not remove a deleted session's recording");
+        }
+    }
     Ok(())
 }
 
@@ -873,4 +1044,120 @@ pub async fn get_answer(state: &AppState, user_id: Uuid, id: Uuid) -> ApiResult<
         .one(&state.db)
         .await?;
     Ok(answer_dto(&a, e.as_ref()))
+}
+
+/// Replaces a voice answer's transcript with the candidate's own (speech-to-text failed, or is still
+/// running) and queues the evaluation. A transcript that is being or has been evaluated is final.
+pub async fn update_transcript(
+    state: &AppState,
+    user_id: Uuid,
+    answer_id: Uuid,
+    text: &str,
+) -> ApiResult<Answer> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(ApiError::validation("text", "must not be empty"));
+    }
+    if text.chars().count() > MAX_ANSWER_CHARS {
+        return Err(ApiError::validation(
+            "text",
+            "must be at most 20,000 characters",
+        ));
+    }
+    let final_transcript = || {
+        ApiError::conflict(
+            "transcript_final",
+            "This transcript has been evaluated or is being evaluated; record or type a new answer to try again.",
+        )
+    };
+    let txn = crate::db::write_txn(&state.db).await?;
+    let a = answers::Entity::find_by_id(answer_id)
+        .filter(answers::Column::UserId.eq(user_id))
+        .one(&txn)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    match a.transcript_status.as_deref() {
+        None => {
+            return Err(ApiError::conflict(
+                "not_a_voice_answer",
+                "Only voice answers have a transcript; submit a new answer to change a typed one.",
+            ));
+        }
+        Some(transcript_status::PENDING | transcript_status::FAILED) => {}
+        Some(_) => return Err(final_transcript()),
+    }
+    let words: Option<Vec<interviewos_grader::TimedWord>> = a
+        .transcript_words
+        .as_ref()
+        .and_then(|w| serde_json::from_value(w.clone()).ok())
+        .filter(|w: &Vec<_>| !w.is_empty());
+    let limit = answer_time_limit(&txn, &a).await?;
+    let delivery = measure_delivery(
+        text,
+        a.duration_seconds.max(0) as u32,
+        words.as_deref(),
+        Some(limit.max(0) as u32),
+    );
+    let moved = answers::Entity::update_many()
+        .col_expr(answers::Column::Text, Expr::value(text))
+        .col_expr(
+            answers::Column::TranscriptStatus,
+            Expr::value(transcript_status::COMPLETED),
+        )
+        .col_expr(
+            answers::Column::TranscriptSource,
+            Expr::value(transcript_source::EDITED),
+        )
+        .col_expr(
+            answers::Column::TranscriptError,
+            Expr::value(None::<String>),
+        )
+        .col_expr(
+            answers::Column::Delivery,
+            Expr::value(serde_json::to_value(&delivery).unwrap_or_default()),
+        )
+        .filter(answers::Column::Id.eq(a.id))
+        .filter(
+            answers::Column::TranscriptStatus
+                .is_in([transcript_status::PENDING, transcript_status::FAILED]),
+        )
+        .exec(&txn)
+        .await?;
+    if moved.rows_affected != 1 {
+        return Err(final_transcript());
+    }
+    let evaluation = match evaluations::Entity::find()
+        .filter(evaluations::Column::AnswerId.eq(a.id))
+        .one(&txn)
+        .await?
+    {
+        Some(e) => {
+            let mut am: evaluations::ActiveModel = e.into();
+            am.status = Set("pending".into());
+            am.error = Set(None);
+            let e = am.update(&txn).await?;
+            jobs::enqueue(
+                &txn,
+                KIND_EVALUATE_ANSWER,
+                serde_json::json!({ "answer_id": a.id }),
+                4,
+            )
+            .await?;
+            e
+        }
+        None => {
+            let updated = answers::Entity::find_by_id(a.id)
+                .one(&txn)
+                .await?
+                .ok_or(ApiError::NotFound)?;
+            new_pending_evaluation(&txn, &updated, KIND_EVALUATE_ANSWER).await?
+        }
+    };
+    let updated = answers::Entity::find_by_id(a.id)
+        .one(&txn)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    txn.commit().await?;
+    state.jobs.notify();
+    Ok(answer_dto(&updated, Some(&evaluation)))
 }

@@ -20,6 +20,7 @@ pub mod worker;
 pub const KIND_SEND_EMAIL: &str = "send_email";
 pub const KIND_EVALUATE_ANSWER: &str = "evaluate_answer";
 pub const KIND_PURGE_ACCOUNTS: &str = "purge_accounts";
+pub const KIND_TRANSCRIBE_ANSWER: &str = "transcribe_answer";
 
 /// How long a claimed job is leased before another worker may take it over.
 pub const LEASE: Duration = Duration::from_secs(120);

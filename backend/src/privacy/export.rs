@@ -10,7 +10,7 @@ use serde::Serialize;
 use tokio::sync::mpsc;
 use uuid::Uuid;
 
-use crate::entities::*;
+use crate::{entities::*, voice::storage::AudioStore};
 
 pub const FORMAT_VERSION: u32 = 1;
 
@@ -96,9 +96,115 @@ where
     Ok(send(tx, "]").await)
 }
 
+/// Raw bytes per base64 chunk: a multiple of 3, so the chunks' encodings concatenate into one string.
+const RECORDING_CHUNK: usize = 48 * 1024;
+
+/// The `recordings` section: every stored voice recording, base64 in `data`, read and encoded a chunk
+/// at a time so a long history of 25 MB files never sits in memory. A recording removed meanwhile (or
+/// unreadable) is listed with `data: null` and the reason.
+async fn recordings(
+    db: &DatabaseConnection,
+    audio: &AudioStore,
+    uid: Uuid,
+    tx: &Tx,
+) -> Result<bool, sea_orm::DbErr> {
+    use base64::Engine;
+    use tokio::io::AsyncReadExt;
+
+    if !send(tx, ",\"recordings\":[").await {
+        return Ok(false);
+    }
+    let mut last: Option<Uuid> = None;
+    let mut first = true;
+    loop {
+        let mut q = answers::Entity::find()
+            .filter(answers::Column::UserId.eq(uid))
+            .filter(answers::Column::AudioPath.is_not_null())
+            .order_by_asc(answers::Column::Id)
+            .limit(BATCH);
+        if let Some(v) = last {
+            q = q.filter(answers::Column::Id.gt(v));
+        }
+        let rows = q.all(db).await?;
+        for a in &rows {
+            let Some(key) = a.audio_path.as_deref() else {
+                continue;
+            };
+            let head = serde_json::json!({
+                "answer_id": a.id,
+                "content_type": a.audio_content_type,
+                "bytes": a.audio_bytes,
+                "encoding": "base64",
+            })
+            .to_string();
+            let mut out = String::new();
+            if !first {
+                out.push(',');
+            }
+            first = false;
+            out.push_str(head.trim_end_matches('}'));
+            let file = match audio.path_of(key) {
+                Ok(path) => tokio::fs::File::open(path).await,
+                Err(e) => Err(e),
+            };
+            let mut file = match file {
+                Ok(f) => f,
+                Err(e) => {
+                    out.push_str(&format!(
+                        ",\"data\":null,\"error\":{}}}",
+                        serde_json::Value::from(format!("recording unavailable: {}", e.kind()))
+                    ));
+                    if !send(tx, out).await {
+                        return Ok(false);
+                    }
+                    continue;
+                }
+            };
+            out.push_str(",\"data\":\"");
+            if !send(tx, out).await {
+                return Ok(false);
+            }
+            let mut buf = vec![0u8; RECORDING_CHUNK];
+            loop {
+                // Fill the buffer completely (short reads would break the 3-byte alignment).
+                let mut filled = 0;
+                while filled < buf.len() {
+                    match file.read(&mut buf[filled..]).await {
+                        Ok(0) => break,
+                        Ok(n) => filled += n,
+                        Err(e) => {
+                            tracing::warn!(error = %e, "reading a recording for an export failed");
+                            let _ = tx.send(Err(std::io::Error::other("export failed"))).await;
+                            return Ok(false);
+                        }
+                    }
+                }
+                if filled == 0 {
+                    break;
+                }
+                let encoded = base64::engine::general_purpose::STANDARD.encode(&buf[..filled]);
+                if !send(tx, encoded).await {
+                    return Ok(false);
+                }
+                if filled < buf.len() {
+                    break;
+                }
+            }
+            if !send(tx, "\"}").await {
+                return Ok(false);
+            }
+        }
+        if (rows.len() as u64) < BATCH {
+            break;
+        }
+        last = rows.last().map(|a| a.id);
+    }
+    Ok(send(tx, "]").await)
+}
+
 /// Produces the export into `tx`. Errors end the stream early (the client sees a truncated file).
-pub async fn produce(db: DatabaseConnection, user: users::Model, tx: Tx) {
-    if let Err(e) = write_all(&db, &user, &tx).await {
+pub async fn produce(db: DatabaseConnection, audio: AudioStore, user: users::Model, tx: Tx) {
+    if let Err(e) = write_all(&db, &audio, &user, &tx).await {
         tracing::error!(error = %e, "export failed");
         let _ = tx.send(Err(std::io::Error::other("export failed"))).await;
     }
@@ -106,6 +212,7 @@ pub async fn produce(db: DatabaseConnection, user: users::Model, tx: Tx) {
 
 async fn write_all(
     db: &DatabaseConnection,
+    audio: &AudioStore,
     user: &users::Model,
     tx: &Tx,
 ) -> Result<(), sea_orm::DbErr> {
@@ -185,6 +292,9 @@ async fn write_all(
         return Ok(());
     }
     by_user!(answers, "answers", Some(answers::Column::Id));
+    if !recordings(db, audio, uid, tx).await? {
+        return Ok(());
+    }
     by_user!(evaluations, "evaluations", Some(evaluations::Column::Id));
     by_user!(usage_counters, "usage", None);
     by_user!(progress_daily, "progress_daily", None);

@@ -16,6 +16,7 @@ use crate::{
         answers, auth_sessions, emails, evaluations, practice_sessions, progress_daily,
         progress_dimensions, refresh_tokens, security_events, usage_counters, user_tokens, users,
     },
+    voice::storage::AudioStore,
 };
 
 /// Erases every account deleted before `now - grace_days`. Returns how many were purged.
@@ -154,6 +155,63 @@ async fn purge_user(
             return Ok(false);
         }
     }
+    // The recordings go last: deleting files cannot be rolled back, and a failure here keeps the rows
+    // so the next run tries again.
+    let store = AudioStore::new(settings.audio_storage_dir.clone());
+    if let Err(e) = store.remove_user(id).await {
+        tracing::warn!(error = %e, "could not remove the recordings of a purged account; the purge will retry");
+        txn.rollback().await?;
+        return Ok(false);
+    }
     txn.commit().await?;
     Ok(true)
+}
+
+/// The retention rule for recordings: older than `AUDIO_RETENTION_DAYS`, the file is deleted and the
+/// answer keeps its transcript, delivery feedback and evaluation (`audio.expired_at` says when).
+/// Also removes uploads a crash left half-written. Returns how many recordings expired.
+pub async fn expire_recordings(
+    db: &DatabaseConnection,
+    settings: &Settings,
+    now: DateTime<Utc>,
+) -> Result<u64, sea_orm::DbErr> {
+    let store = AudioStore::new(settings.audio_storage_dir.clone());
+    if let Err(e) = store.sweep_temporary().await {
+        tracing::warn!(error = %e, "could not sweep unfinished uploads");
+    }
+    if settings.audio_retention_days == 0 {
+        return Ok(0);
+    }
+    let cutoff = now - Duration::days(i64::from(settings.audio_retention_days));
+    let mut expired = 0;
+    loop {
+        let due = answers::Entity::find()
+            .filter(answers::Column::AudioPath.is_not_null())
+            .filter(answers::Column::SubmittedAt.lt(cutoff))
+            .limit(200)
+            .all(db)
+            .await?;
+        if due.is_empty() {
+            return Ok(expired);
+        }
+        for a in due {
+            let Some(key) = a.audio_path.as_deref() else {
+                continue;
+            };
+            if let Err(e) = store.remove(key).await {
+                tracing::warn!(error = %e, "could not delete an expired recording; will retry");
+                return Ok(expired);
+            }
+            answers::Entity::update_many()
+                .col_expr(
+                    answers::Column::AudioPath,
+                    Expr::value(Option::<String>::None),
+                )
+                .col_expr(answers::Column::AudioExpiredAt, Expr::value(now))
+                .filter(answers::Column::Id.eq(a.id))
+                .exec(db)
+                .await?;
+            expired += 1;
+        }
+    }
 }

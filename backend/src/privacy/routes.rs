@@ -185,6 +185,7 @@ pub async fn export(
     let (tx, mut rx) = tokio::sync::mpsc::channel(8);
     actix_web::rt::spawn(super::export::produce(
         state.db.clone(),
+        state.audio.clone(),
         user.user.clone(),
         tx,
     ));

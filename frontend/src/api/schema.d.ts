@@ -454,6 +454,67 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/sessions/{id}/answers/audio": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Submit a recorded answer; it is transcribed (when the server has speech-to-text) and evaluated in
+         *     the background.
+         * @description A multipart form with the recording (`audio`: webm, ogg, mp3, wav or m4a, at most 25 MB),
+         *     `question_id`, `duration_seconds` and, optionally, the client's `transcript`. Without server
+         *     speech-to-text the transcript is required (422 `transcript_required`). Like a typed answer, a new
+         *     recording replaces the previous one while the session is in progress.
+         */
+        post: operations["upload_audio_answer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/answers/{id}/audio": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Play back a voice answer's recording (owner only). Supports `Range` requests for seeking. */
+        get: operations["get_answer_audio"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/answers/{id}/transcript": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Type or correct a voice answer's transcript (when speech-to-text failed or is still running); the
+         *     answer is then evaluated from it. A transcript already evaluated (or being evaluated) is final.
+         */
+        put: operations["update_transcript"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/answers/{id}/evaluation": {
         parameters: {
             query?: never;
@@ -480,7 +541,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Retry a failed evaluation. It does not count against the quota again. */
+        /**
+         * Retry a failed evaluation (a voice answer whose speech-to-text failed is transcribed again first).
+         *     It does not count against the quota again.
+         */
         post: operations["retry_evaluation"];
         delete?: never;
         options?: never;
@@ -735,6 +799,23 @@ export interface components {
             attempt: number;
             mode: components["schemas"]["Mode"];
             evaluation: components["schemas"]["Evaluation"];
+            audio?: components["schemas"]["AnswerAudio"] | null;
+            transcript?: components["schemas"]["Transcript"] | null;
+            delivery?: components["schemas"]["Delivery"] | null;
+        };
+        /** @description The stored recording of a voice answer. */
+        AnswerAudio: {
+            /** @description Where the owner plays it back (`GET`, supports `Range`); null once the retention period removed it. */
+            url?: string | null;
+            /** @example audio/webm */
+            content_type: string;
+            /** Format: int64 */
+            bytes: number;
+            /**
+             * Format: date-time
+             * @description When the recording was deleted by the retention rule (the transcript stays).
+             */
+            expired_at?: string | null;
         };
         AnswerRef: {
             /** Format: uuid */
@@ -743,6 +824,26 @@ export interface components {
             question_id: string;
             /** Format: int32 */
             overall_score: number;
+        };
+        /** @description The multipart form of `POST /sessions/{id}/answers/audio`. */
+        AudioAnswerForm: {
+            /**
+             * Format: binary
+             * @description The recording: webm, ogg, mp3, wav or m4a, at most 25 MB.
+             */
+            audio: string;
+            /** Format: uuid */
+            question_id: string;
+            /**
+             * Format: int32
+             * @description Length of the recording in seconds (0–86400).
+             */
+            duration_seconds: number;
+            /**
+             * @description The client's transcript (browser speech recognition, or typed). Required when the server has no
+             *     speech-to-text; otherwise the server transcribes the recording.
+             */
+            transcript?: string | null;
         };
         AuditItem: {
             /** Format: uuid */
@@ -847,6 +948,52 @@ export interface components {
              */
             purge_after: string;
         };
+        /**
+         * @description Delivery feedback of a voice answer, scored on its own dimensions (`pace`, `fillers`, `pauses`,
+         *     `timing`), separate from the content evaluation and not part of its overall score.
+         */
+        Delivery: {
+            metrics: components["schemas"]["DeliveryMetrics"];
+            dimensions: components["schemas"]["DimensionScore"][];
+            /**
+             * Format: float
+             * @description Mean of the delivery dimension scores (0–10).
+             */
+            average: number;
+        };
+        /** @description What was measured from the transcript and its timing. */
+        DeliveryMetrics: {
+            /** Format: int32 */
+            words: number;
+            /** Format: float */
+            words_per_minute: number;
+            /** Format: int32 */
+            filler_count: number;
+            /** Format: float */
+            fillers_per_minute: number;
+            /** @description Filler words and phrases, most frequent first. */
+            fillers: components["schemas"]["FillerCount"][];
+            /**
+             * Format: int32
+             * @description Silences of 2 seconds or more between words (only with word timestamps).
+             */
+            long_pauses: number;
+            /**
+             * Format: float
+             * @description Longest silence between words in seconds (null without word timestamps).
+             */
+            longest_pause_seconds?: number | null;
+            /**
+             * Format: float
+             * @description Speaking time: first word to last word with timestamps, otherwise the recording's length.
+             */
+            talk_seconds: number;
+            /** Format: int32 */
+            time_limit_seconds?: number | null;
+            over_time: boolean;
+            /** @description Whether word timestamps were available (pauses are measured only then). */
+            timed: boolean;
+        };
         /** @enum {string} */
         Difficulty: "easy" | "medium" | "hard";
         DimensionAverage: {
@@ -918,6 +1065,12 @@ export interface components {
             /** @description The request field, as a dotted path (`password`, `questions.0.prompt`). */
             field: string;
             message: string;
+        };
+        FillerCount: {
+            /** @example um */
+            word: string;
+            /** Format: int32 */
+            count: number;
         };
         ForgotPasswordRequest: {
             email: string;
@@ -1131,6 +1284,11 @@ export interface components {
             /** @description Why this question: the weak skill it exercises. */
             reason: string;
         };
+        /**
+         * Format: binary
+         * @description A recording, as stored (binary).
+         */
+        Recording: string;
         /** @description A Stripe-hosted page to send the browser to. */
         RedirectUrl: {
             /** @example https://checkout.stripe.com/c/pay/cs_test_a1b2c3 */
@@ -1334,6 +1492,26 @@ export interface components {
             answers: number;
             /** Format: int64 */
             practice_seconds: number;
+        };
+        /** @description Where a voice answer's transcript (the answer's `text`) came from and its state. */
+        Transcript: {
+            status: components["schemas"]["TranscriptStatus"];
+            source?: components["schemas"]["TranscriptSource"] | null;
+            /** @description Why speech-to-text failed (status `failed`) or the last attempt's error while it retries. */
+            error?: string | null;
+            /**
+             * Format: int32
+             * @description How many words carry timestamps (0 without speech-to-text timings).
+             */
+            timed_words: number;
+        };
+        /** @enum {string} */
+        TranscriptSource: "client" | "openai" | "edited";
+        /** @enum {string} */
+        TranscriptStatus: "pending" | "completed" | "failed";
+        TranscriptUpdate: {
+            /** @description The corrected or typed transcript (non-blank, at most 20,000 characters). */
+            text: string;
         };
         UpdateMeRequest: {
             /** @description An empty string clears the name. */
@@ -2384,6 +2562,178 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    upload_audio_answer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["AudioAnswerForm"];
+            };
+        };
+        responses: {
+            /** @description Accepted; transcription and evaluation pending */
+            202: {
+                headers: {
+                    /** @description URL of the answer */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Answer"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description Monthly quota used up (`quota_exceeded`, with `resets_at`) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+            /** @description The session is completed (`session_completed`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The recording is larger than 25 MB (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not multipart/form-data (`unsupported_media_type`), or the recording is not webm/ogg/mp3/wav/m4a audio (`unsupported_audio_format`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields (`validation_failed`), or no transcript while the server has no speech-to-text (`transcript_required`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    get_answer_audio: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The recording */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "audio/webm": components["schemas"]["Recording"];
+                    "audio/ogg": components["schemas"]["Recording"];
+                    "audio/mpeg": components["schemas"]["Recording"];
+                    "audio/wav": components["schemas"]["Recording"];
+                    "audio/mp4": components["schemas"]["Recording"];
+                };
+            };
+            /** @description The requested byte range of the recording */
+            206: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "audio/webm": components["schemas"]["Recording"];
+                    "audio/ogg": components["schemas"]["Recording"];
+                    "audio/mpeg": components["schemas"]["Recording"];
+                    "audio/wav": components["schemas"]["Recording"];
+                    "audio/mp4": components["schemas"]["Recording"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            /** @description The requested range is outside the recording */
+            416: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            422: components["responses"]["ValidationFailed"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    update_transcript: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TranscriptUpdate"];
+            };
+        };
+        responses: {
+            /** @description Accepted; evaluation pending */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Answer"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            /** @description Not a voice answer (`not_a_voice_answer`), or the transcript is final (`transcript_final`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     get_evaluation: {
         parameters: {
             query?: never;
@@ -2433,7 +2783,7 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
-            /** @description Only a failed evaluation can be retried (`evaluation_not_failed`) */
+            /** @description Only a failed evaluation can be retried (`evaluation_not_failed`); a recording that cannot be transcribed here needs a typed transcript (`transcript_required`) */
             409: {
                 headers: {
                     [name: string]: unknown;

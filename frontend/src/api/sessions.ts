@@ -151,3 +151,58 @@ export function applyEvaluation(qc: QueryClient, sessionId: string | undefined, 
   if (isEvaluationSettled(evaluation)) qc.setQueryData(sessionKeys.evaluation(answerId), evaluation);
   else qc.removeQueries({ queryKey: sessionKeys.evaluation(answerId), exact: true });
 }
+
+export interface VoiceAnswerInput {
+  question_id: string;
+  duration_seconds: number;
+  /** The client's transcript (browser speech recognition or typed); optional when the server transcribes. */
+  transcript: string;
+  recording: Blob;
+}
+
+/** A recorded answer as multipart/form-data (the browser sets the boundary). */
+export function voiceAnswerForm(input: VoiceAnswerInput): FormData {
+  const form = new FormData();
+  const type = input.recording.type || "audio/webm";
+  const ext = type.includes("ogg") ? "ogg" : type.includes("mp4") ? "m4a" : type.includes("mpeg") ? "mp3" : type.includes("wav") ? "wav" : "webm";
+  form.append("audio", input.recording, `answer.${ext}`);
+  form.append("question_id", input.question_id);
+  form.append("duration_seconds", String(Math.max(0, Math.round(input.duration_seconds))));
+  if (input.transcript.trim()) form.append("transcript", input.transcript.trim());
+  return form;
+}
+
+export function useSubmitVoiceAnswer(sessionId: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (input: VoiceAnswerInput) =>
+      unwrap(
+        api.POST("/api/v1/sessions/{id}/answers/audio", {
+          params: { path: { id: sessionId } },
+          // The generated type describes the form's fields; the wire format is the FormData itself.
+          body: voiceAnswerForm(input) as never,
+          bodySerializer: (body: unknown) => body as FormData,
+        }),
+      ),
+    onSuccess: (answer) => {
+      qc.setQueryData<Session>(sessionKeys.detail(sessionId), (s) => (s ? upsertAnswer(s, answer) : s));
+      void qc.invalidateQueries({ queryKey: sessionKeys.detail(sessionId) });
+      void qc.invalidateQueries({ queryKey: ["me", "usage"] });
+    },
+  });
+}
+
+/** Type or correct a voice answer's transcript (speech-to-text failed or is still running). */
+export function useUpdateTranscript(sessionId: string | undefined) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ answerId, text }: { answerId: string; text: string }) =>
+      unwrap(api.PUT("/api/v1/answers/{id}/transcript", { params: { path: { id: answerId } }, body: { text } })),
+    onSuccess: (answer) => {
+      qc.setQueryData(sessionKeys.answer(answer.id), answer);
+      if (sessionId) qc.setQueryData<Session>(sessionKeys.detail(sessionId), (s) => (s ? upsertAnswer(s, answer) : s));
+      qc.removeQueries({ queryKey: sessionKeys.evaluation(answer.id), exact: true });
+      if (sessionId) void qc.invalidateQueries({ queryKey: sessionKeys.detail(sessionId) });
+    },
+  });
+}

@@ -29,8 +29,9 @@ export function PrivacyPage() {
             display name, your theme preference and whether you have opted out of training use.
           </li>
           <li>
-            <strong>Practice data:</strong> the sessions you start, the questions you are asked, your written answers or voice transcripts,
-            how long you took, and the evaluations we produce (scores, feedback and sample answers).
+            <strong>Practice data:</strong> the sessions you start, the questions you are asked, your written answers, the recordings and
+            transcripts of your spoken answers, how long you took, and the evaluations we produce (scores, feedback and sample answers).
+            Recordings are deleted after 180 days (the transcript and feedback stay), and with the session or account at any time.
           </li>
           <li>
             <strong>Billing data:</strong> your plan, subscription status and a customer reference from our payment processor. Card details

@@ -4,11 +4,12 @@ import type { SessionQuestion } from "../../api/types";
 import { Button } from "../../components/Button";
 import { Alert, ErrorAlert } from "../../components/Feedback";
 import { Icon } from "../../components/Icon";
-import { countWords } from "../../lib/format";
+import { countWords, formatClock } from "../../lib/format";
 import { isApiError } from "../../lib/problem";
 import { CountdownBadge } from "./CountdownBadge";
 import { clearQuestionStart, getQuestionStart, useCountdown } from "./useCountdown";
 import { useDraft } from "./useDraft";
+import { type Recording, useRecorder } from "./useRecorder";
 import { useSpeechRecognition } from "./useSpeechRecognition";
 
 export interface AnswerEditorProps {
@@ -18,7 +19,8 @@ export interface AnswerEditorProps {
   timeLimit: number | null | undefined;
   submitting: boolean;
   submitError: unknown;
-  onSubmit: (text: string, durationSeconds: number) => Promise<unknown>;
+  /** `recording` is set for a recorded voice answer; its `text` is then the (optional) transcript. */
+  onSubmit: (text: string, durationSeconds: number, recording?: Recording) => Promise<unknown>;
   onSkip: () => void;
   isLast: boolean;
 }
@@ -37,23 +39,34 @@ export function AnswerEditor({ sessionId, item, mode, timeLimit, submitting, sub
     setText((current) => current + (current && !/\s$/.test(current) ? " " : "") + phrase);
   });
 
+  const recorder = useRecorder();
+  const recording = mode === "voice" ? recorder.recording : null;
+
   const words = countWords(text);
-  const serverFieldError = isApiError(submitError) ? (submitError.fieldErrors.text ?? submitError.fieldErrors.answer) : undefined;
+  const transcriptRequired = isApiError(submitError, "transcript_required")
+    ? "This server can't transcribe recordings: type what you said (or let dictation fill it in), then submit again."
+    : undefined;
+  const audioError = isApiError(submitError) ? (submitError.fieldErrors.audio ?? (submitError.status === 413 || submitError.status === 415 ? submitError.message : undefined)) : undefined;
+  const serverFieldError = isApiError(submitError)
+    ? (transcriptRequired ?? submitError.fieldErrors.text ?? submitError.fieldErrors.transcript ?? submitError.fieldErrors.answer ?? audioError)
+    : undefined;
   const fieldError = emptyError ?? serverFieldError ?? null;
   const errorId = `answer-${questionId}-error`;
 
   async function submit(e?: FormEvent) {
     e?.preventDefault();
     if (submitting) return;
-    if (!text.trim()) {
-      setEmptyError("Write an answer before submitting — or skip this question.");
+    if (recorder.state === "recording") recorder.stop();
+    if (!text.trim() && !recording) {
+      setEmptyError(mode === "voice" ? "Record your answer (or type it) before submitting — or skip this question." : "Write an answer before submitting — or skip this question.");
       textarea.current?.focus();
       return;
     }
     setEmptyError(null);
     if (speech.listening) speech.stop();
     try {
-      await onSubmit(text.trim(), countdown.elapsed);
+      await onSubmit(text.trim(), recording ? recording.seconds : countdown.elapsed, recording ?? undefined);
+      recorder.discard();
       clear();
       clearQuestionStart(sessionId, questionId);
     } catch {
@@ -72,7 +85,7 @@ export function AnswerEditor({ sessionId, item, mode, timeLimit, submitting, sub
     <form className="stack" onSubmit={submit} noValidate>
       <div className="row-between">
         <label htmlFor={`answer-${questionId}`} className="field-label" style={{ fontSize: "1rem" }}>
-          Your answer
+          {mode === "voice" ? "Your answer (transcript)" : "Your answer"}
         </label>
         <CountdownBadge countdown={countdown} limitSeconds={timeLimit} />
       </div>
@@ -86,30 +99,58 @@ export function AnswerEditor({ sessionId, item, mode, timeLimit, submitting, sub
       {mode === "voice" ? (
         <div className="card card-tight stack-sm" style={{ background: "var(--surface-2)" }}>
           <div className="row">
-            {speech.listening ? (
-              <Button variant="danger" onClick={speech.stop}>
-                <Icon name="micOff" /> Stop dictation
+            {recorder.state === "recording" ? (
+              <Button
+                variant="danger"
+                onClick={() => {
+                  recorder.stop();
+                  if (speech.listening) speech.stop();
+                }}
+              >
+                <Icon name="micOff" /> Stop recording
               </Button>
             ) : (
-              <Button variant="primary" onClick={speech.start} disabled={!speech.supported}>
-                <Icon name="mic" /> {text ? "Continue speaking" : "Start speaking"}
+              <Button
+                variant={recording ? "secondary" : "primary"}
+                onClick={() => {
+                  void recorder.start();
+                  if (speech.supported && !speech.listening) speech.start();
+                }}
+                disabled={!recorder.supported || recorder.state === "requesting"}
+              >
+                <Icon name="mic" /> {recording ? "Record again" : "Record answer"}
               </Button>
             )}
-            {speech.listening ? (
-              <span className="row small" style={{ gap: 6 }}>
-                <span className="recording-dot" aria-hidden="true" /> Listening…
+            {recorder.state === "recording" ? (
+              <span className="row small" style={{ gap: 6 }} role="status">
+                <span className="recording-dot" aria-hidden="true" /> Recording… {formatClock(recorder.elapsed)}
+              </span>
+            ) : recording ? (
+              <span className="small muted" role="status">
+                Recorded {formatClock(recording.seconds)}. Listen back, then submit — or record again.
               </span>
             ) : (
-              <span className="small muted">Your words appear below. Edit the transcript before you submit.</span>
+              <span className="small muted">Answer out loud as you would in the interview. You'll get feedback on delivery as well as content.</span>
             )}
           </div>
+          {recording ? <audio controls src={recording.url} aria-label="Your recording" style={{ width: "100%" }} /> : null}
+          {speech.supported ? (
+            <p className="small muted" style={{ margin: 0 }}>
+              Dictation fills in the transcript below while you record; correct it before you submit.
+            </p>
+          ) : (
+            <p className="small muted" style={{ margin: 0 }}>
+              Your recording is transcribed after you submit. If this server can't transcribe audio, type what you said below.
+            </p>
+          )}
           {speech.interim ? (
             <p className="small muted" aria-live="polite" style={{ margin: 0 }}>
               <em>{speech.interim}</em>
             </p>
           ) : null}
-          {!speech.supported ? <Alert tone="info">Voice input isn't available in this browser — type your answer instead.</Alert> : null}
-          {speech.error ? <Alert tone="warning">{speech.error}</Alert> : null}
+          {!recorder.supported ? <Alert tone="info">Recording isn't available in this browser — type your answer instead.</Alert> : null}
+          {recorder.error ? <Alert tone="warning">{recorder.error}</Alert> : null}
+          {speech.error && recorder.state !== "recording" ? <Alert tone="info">{speech.error}</Alert> : null}
         </div>
       ) : null}
 
@@ -123,7 +164,7 @@ export function AnswerEditor({ sessionId, item, mode, timeLimit, submitting, sub
           if (emptyError) setEmptyError(null);
         }}
         onKeyDown={onKeyDown}
-        placeholder={mode === "voice" ? "Your transcript appears here — you can also type." : "Structure your answer, then fill in the detail…"}
+        placeholder={mode === "voice" ? "Transcript of your recording — type or correct it here." : "Structure your answer, then fill in the detail…"}
         aria-invalid={fieldError ? true : undefined}
         aria-describedby={[fieldError ? errorId : null, `answer-${questionId}-meta`].filter(Boolean).join(" ")}
         spellCheck

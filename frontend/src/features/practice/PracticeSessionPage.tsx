@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from "react";
 import { Link, Navigate, useNavigate, useParams, useSearchParams } from "react-router";
-import { useCompleteSession, useSession, useSubmitAnswer } from "../../api/sessions";
+import { useCompleteSession, useSession, useSubmitAnswer, useSubmitVoiceAnswer } from "../../api/sessions";
 import type { Session } from "../../api/types";
 import { Button } from "../../components/Button";
 import { ErrorAlert, LoadingBlock } from "../../components/Feedback";
@@ -15,6 +15,7 @@ import { useQuestion } from "../library/api";
 import { CaseDetails } from "../library/CaseDetails";
 import { AnswerEditor } from "./AnswerEditor";
 import { readDraft } from "./useDraft";
+import type { Recording } from "./useRecorder";
 
 function useSkipped(sessionId: string) {
   const key = storageKey("skipped", sessionId);
@@ -56,7 +57,11 @@ export function PracticeSessionPage() {
 function Practice({ session }: { session: Session }) {
   const navigate = useNavigate();
   const [params, setParams] = useSearchParams();
-  const submit = useSubmitAnswer(session.id);
+  const submitText = useSubmitAnswer(session.id);
+  const submitVoice = useSubmitVoiceAnswer(session.id);
+  // Whichever way the last answer went (typed or recorded) is the one whose state the editor shows.
+  const [lastVia, setLastVia] = useState<"text" | "voice">("text");
+  const submit = lastVia === "voice" ? submitVoice : submitText;
   const complete = useCompleteSession(session.id);
   const [skipped, setSkipped] = useSkipped(session.id);
   const [confirmFinish, setConfirmFinish] = useState(false);
@@ -90,9 +95,14 @@ function Practice({ session }: { session: Session }) {
     return order.find((q) => !done.has(q.question.id) && !skipped.includes(q.question.id)) ?? order.find((q) => !done.has(q.question.id)) ?? null;
   }
 
-  async function onSubmit(text: string, duration: number) {
+  async function onSubmit(text: string, duration: number, recording?: Recording) {
     if (!current) return;
-    const answer = await submit.mutateAsync({ question_id: current.question.id, text, duration_seconds: duration });
+    setLastVia(recording ? "voice" : "text");
+    submitText.reset();
+    submitVoice.reset();
+    const answer = recording
+      ? await submitVoice.mutateAsync({ question_id: current.question.id, transcript: text, duration_seconds: duration, recording: recording.blob })
+      : await submitText.mutateAsync({ question_id: current.question.id, text, duration_seconds: duration });
     if (skipped.includes(current.question.id)) setSkipped(skipped.filter((id) => id !== current.question.id));
     const next = nextAfter(current.question.id, [current.question.id]);
     if (next) {

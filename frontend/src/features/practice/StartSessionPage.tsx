@@ -14,6 +14,7 @@ import { isApiError } from "../../lib/problem";
 import { useUsage } from "../billing/api";
 import { UsageMeter } from "../billing/PlanCards";
 import { useQuestion, useRoles } from "../library/api";
+import { isRecordingSupported } from "./useRecorder";
 import { isSpeechRecognitionSupported } from "./useSpeechRecognition";
 
 const TIMERS = [
@@ -33,7 +34,7 @@ export function StartSessionPage() {
   const create = useCreateSession();
   const questionId = params.get("question") ?? undefined;
   const picked = useQuestion(questionId);
-  const voiceSupported = isSpeechRecognitionSupported();
+  const voiceSupported = isRecordingSupported() || isSpeechRecognitionSupported();
 
   const [role, setRole] = useState(params.get("role") ?? "");
   const [category, setCategory] = useState<Category | "">((params.get("category") as Category) ?? "");
@@ -164,7 +165,7 @@ export function StartSessionPage() {
             value={mode}
             onChange={setMode}
             error={fieldErrors.mode}
-            hint={voiceSupported ? "Voice uses your browser's speech recognition; you can edit the transcript before submitting." : "Voice answers need a browser with speech recognition (Chrome, Edge or Safari)."}
+            hint={voiceSupported ? "Record each answer out loud: you get feedback on delivery (pace, filler words, pauses, timing) as well as content, and can correct the transcript." : "Voice answers need a browser that can record audio (Chrome, Edge, Firefox or Safari)."}
             options={[
               { value: "text", label: <><Icon name="edit" size={16} /> Typing</> },
               { value: "voice", label: <><Icon name="mic" size={16} /> Speaking</>, disabled: !voiceSupported },

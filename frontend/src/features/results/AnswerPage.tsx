@@ -7,6 +7,7 @@ import { formatDateTime, formatDuration } from "../../lib/format";
 import { useQuestion } from "../library/api";
 import { CaseDetails } from "../library/CaseDetails";
 import { EvaluationPanel } from "./EvaluationPanel";
+import { RecordingPlayer } from "./VoiceAnswer";
 
 export function AnswerPage() {
   const { answerId = "" } = useParams();
@@ -59,7 +60,8 @@ export function AnswerPage() {
             <LoadingBlock label="Loading question…" />
           )}
           <h3>What you said</h3>
-          <div className="answer-text">{a.text}</div>
+          {a.audio ? <RecordingPlayer answer={a} /> : null}
+          {a.text ? <div className="answer-text">{a.text}</div> : null}
         </section>
         <section className="card" aria-labelledby="feedback-heading">
           <h2 id="feedback-heading">Feedback</h2>

@@ -5,6 +5,7 @@ import { Alert, ErrorAlert, Skeleton } from "../../components/Feedback";
 import { Icon } from "../../components/Icon";
 import { DimensionBars, ScoreRing } from "../../components/Score";
 import { formatDuration, scoreLabel } from "../../lib/format";
+import { DeliveryView, TranscriptStatus } from "./VoiceAnswer";
 
 export function EvaluationPending({ status }: { status: Evaluation["status"] }) {
   return (
@@ -111,8 +112,18 @@ export function EvaluationView({ evaluation }: { evaluation: Evaluation }) {
   );
 }
 
-/** The evaluation of one answer, in whatever state it is. */
+/** The evaluation of one answer, in whatever state it is; voice answers add their delivery feedback. */
 export function EvaluationPanel({ answer, sessionId, poll = false }: { answer: Answer; sessionId?: string; poll?: boolean }) {
+  return (
+    <div className="stack">
+      {answer.transcript ? <TranscriptStatus answer={answer} /> : null}
+      {answer.transcript?.status === "failed" ? null : <ContentEvaluation answer={answer} sessionId={sessionId} poll={poll} />}
+      {answer.delivery ? <DeliveryView delivery={answer.delivery} /> : null}
+    </div>
+  );
+}
+
+function ContentEvaluation({ answer, sessionId, poll }: { answer: Answer; sessionId?: string; poll: boolean }) {
   const embedded = answer.evaluation;
   const evaluation = useEvaluation(answer.id, embedded, { poll });
   const retry = useRetryEvaluation(sessionId ?? answer.session_id);
