@@ -44,5 +44,7 @@ export default defineConfig({
     include: ["src/**/*.test.{ts,tsx}"],
     css: false,
     restoreMocks: true,
+    // jsdom renders are slow on a loaded 2-core CI machine; the default 5 s flaked there.
+    testTimeout: 20_000,
   },
 });

@@ -466,7 +466,8 @@ async fn recommend(
                 reason: if key.is_empty() {
                     name.to_owned()
                 } else {
-                    format!("Practises {}", name.to_lowercase())
+                    // The name as shown elsewhere (acronyms such as STAR keep their case).
+                    format!("Practises your weakest skill: {name}")
                 },
             });
         }

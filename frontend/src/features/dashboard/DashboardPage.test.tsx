@@ -38,7 +38,7 @@ const progress: Progress = {
   by_role: [{ key: "product-manager", name: "Product Manager", answers: 7, average_score: 63.4 }],
   by_category: [{ key: "behavioral", name: "Behavioural", answers: 7, average_score: 63.4 }],
   weakest: [{ key: "impact", name: "Impact", average: 4.8, trend: -0.4 }],
-  recommended_questions: [{ question, reason: "Practises impact" }],
+  recommended_questions: [{ question, reason: "Practises your weakest skill: Impact" }],
 };
 
 describe("dashboard", () => {
@@ -71,7 +71,7 @@ describe("dashboard", () => {
     expect(screen.getByRole("img", { name: /Average score by skill: Structure \/ STAR 7\.1/ })).toBeInTheDocument();
     expect(screen.getByRole("img", { name: /Average score by category: Behavioural 63/ })).toBeInTheDocument();
     expect(screen.getByText("45 min")).toBeInTheDocument();
-    expect(screen.getByText(/Practises impact\./)).toBeInTheDocument();
+    expect(screen.getByText(/Practises your weakest skill: Impact/)).toBeInTheDocument();
     expect(screen.getByRole("link", { name: /Practise this/ })).toHaveAttribute("href", "/practice?question=q1&role=product-manager");
 
     await screen.findByRole("option", { name: "Product Manager" });
