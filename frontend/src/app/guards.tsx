@@ -13,6 +13,8 @@ export function RequireAuth({ children }: { children: ReactNode }) {
     if (purgeAfter) params.set("erase_by", purgeAfter.slice(0, 10));
     return <Navigate to={`/signin?${params.toString()}`} replace />;
   }
+  // A deliberate sign-out (here or "everywhere") lands on a clean sign-in page, not "come back to …".
+  if (status === "anonymous" && signedOutReason === "signed_out") return <Navigate to="/signin" replace />;
   if (status === "anonymous") {
     const next = location.pathname + location.search;
     const params = new URLSearchParams({ next });
