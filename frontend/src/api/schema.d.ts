@@ -178,7 +178,8 @@ export interface paths {
         put?: never;
         /**
          * Ask for a password reset link.
-         * @description Always answers 202, whether or not an account exists for the address.
+         * @description Always answers 202 for a well-formed address, whether or not an account exists for it; a malformed
+         *     one is refused with 422 (like registration).
          */
         post: operations["forgot_password"];
         delete?: never;
@@ -788,13 +789,13 @@ export interface components {
             };
             calculations?: components["schemas"]["Calculation"][];
             /** @description The issue tree a strong candidate lays out (strings, or `{branch: detail}` maps). */
-            expected_structure: Record<string, never>[];
+            expected_structure: components["schemas"]["StructureItem"][];
             synthesis: string;
         };
         /** @description The worked solution of a case, shown once the user has answered it. */
         CaseSolution: {
             calculations: components["schemas"]["Calculation"][];
-            expected_structure: Record<string, never>[];
+            expected_structure: components["schemas"]["StructureItem"][];
             synthesis: string;
         };
         /** @enum {string} */
@@ -903,6 +904,14 @@ export interface components {
             /** @description Why the evaluation failed (status `failed`); retry with POST …/evaluation/retry. */
             error?: string | null;
         };
+        /** @description The JSON payload of an `evaluation` event: one answer's evaluation, as it is now. */
+        EvaluationEvent: {
+            /** Format: uuid */
+            answer_id: string;
+            /** Format: uuid */
+            question_id: string;
+            evaluation: components["schemas"]["Evaluation"];
+        };
         /** @enum {string} */
         EvaluationStatus: "pending" | "running" | "completed" | "failed";
         Exhibit: {
@@ -920,6 +929,10 @@ export interface components {
             message: string;
         };
         ForgotPasswordRequest: {
+            /**
+             * Format: email
+             * @example ada@example.com
+             */
             email: string;
         };
         GroupProgress: {
@@ -1234,6 +1247,19 @@ export interface components {
         };
         /** @enum {string} */
         SessionStatus: "in_progress" | "completed";
+        SessionStreamEvent: {
+            /** @enum {string} */
+            event: "evaluation";
+            data: string;
+            id?: string;
+            retry?: number;
+        } | {
+            /** @enum {string} */
+            event: "session";
+            data: string;
+            id?: string;
+            retry?: number;
+        };
         SessionSummary: {
             /** Format: int32 */
             questions: number;
@@ -1269,6 +1295,13 @@ export interface components {
             current_days: number;
             /** Format: int64 */
             longest_days: number;
+        };
+        /**
+         * @description One branch of a case's expected issue tree: a line of text, or a `{branch: detail}` map whose
+         *     details are free-form (text or lists of sub-points).
+         */
+        StructureItem: string | {
+            [key: string]: unknown;
         };
         SubmitAnswerRequest: {
             /** Format: uuid */
@@ -2027,7 +2060,6 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
-            422: components["responses"]["ValidationFailed"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -2055,7 +2087,6 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            422: components["responses"]["ValidationFailed"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -2081,7 +2112,6 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            422: components["responses"]["ValidationFailed"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -2248,7 +2278,6 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
-            422: components["responses"]["ValidationFailed"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -2273,7 +2302,6 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
-            422: components["responses"]["ValidationFailed"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -2352,7 +2380,6 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
-            422: components["responses"]["ValidationFailed"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -2379,7 +2406,6 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
-            422: components["responses"]["ValidationFailed"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -2406,7 +2432,6 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
-            422: components["responses"]["ValidationFailed"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -2442,7 +2467,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            422: components["responses"]["ValidationFailed"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -2458,18 +2482,17 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description An event stream */
+            /** @description An event stream; each event is described by `SessionStreamEvent` */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": string;
+                    "text/event-stream": components["schemas"]["SessionStreamEvent"];
                 };
             };
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
-            422: components["responses"]["ValidationFailed"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -2647,8 +2670,6 @@ export interface operations {
                 };
             };
             413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
-            422: components["responses"]["ValidationFailed"];
             500: components["responses"]["InternalError"];
             /** @description Webhooks are not configured (`billing_disabled`) or the database is unavailable: Stripe retries */
             503: {
