@@ -112,6 +112,7 @@ pub async fn session_events(
     service::find_session(&state.db, user_id, session_id).await?;
     let (tx, rx) = tokio::sync::mpsc::channel::<sse::Event>(32);
     let mut live = state.live.subscribe();
+    let mut closing = state.live.closing();
     let state = state.clone();
     actix_web::rt::spawn(async move {
         // What each answer's evaluation looked like when last sent: (status, completed_at).
@@ -155,6 +156,8 @@ pub async fn session_events(
                     Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
                 },
                 _ = tx.closed() => return,
+                // Shutdown: end the stream cleanly (the client's EventSource reconnects elsewhere).
+                _ = closing.wait_for(|closing| *closing) => return,
             }
         }
     });
