@@ -115,22 +115,30 @@ impl ApiError {
     }
 
     fn is_db_unavailable(err: &sea_orm::DbErr) -> bool {
-        use sea_orm::{DbErr, RuntimeErr};
-        match err {
-            DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
-            DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => {
-                matches!(
-                    e.as_ref(),
-                    sqlx_error::Io(_)
-                        | sqlx_error::PoolTimedOut
-                        | sqlx_error::PoolClosed
-                        | sqlx_error::Tls(_)
-                ) || is_sqlite_busy(e)
-            }
-            _ => false,
-        }
+        is_db_unavailable(err)
     }
+}
 
+/// The database is down or unreachable (as opposed to a query being wrong): 503, and worth a retry.
+pub fn is_db_unavailable(err: &sea_orm::DbErr) -> bool {
+    use sea_orm::{DbErr, RuntimeErr};
+    match err {
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
+        DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => {
+            matches!(
+                e.as_ref(),
+                sqlx_error::Io(_)
+                    | sqlx_error::PoolTimedOut
+                    | sqlx_error::PoolClosed
+                    | sqlx_error::Tls(_)
+            ) || is_sqlite_busy(e)
+                || is_connection_lost(e)
+        }
+        _ => false,
+    }
+}
+
+impl ApiError {
     /// (status, code, title, detail)
     fn parts(&self) -> (StatusCode, &'static str, &'static str, String) {
         use ApiError::*;
@@ -271,6 +279,18 @@ fn is_sqlite_busy(e: &sqlx_error) -> bool {
     }
 }
 
+/// PostgreSQL ended the connection or cannot take it: class 08 (connection exception) or 57P0x
+/// (`admin_shutdown`, `crash_shutdown`, `cannot_connect_now`, `database_dropped`) — what a pooled
+/// connection sees when the server is stopped or restarting. The database is down, not the query wrong.
+fn is_connection_lost(e: &sqlx_error) -> bool {
+    match e {
+        sqlx_error::Database(db) => db
+            .code()
+            .is_some_and(|c| c.starts_with("08") || c.starts_with("57P0")),
+        _ => false,
+    }
+}
+
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         self.parts().0
@@ -397,5 +417,52 @@ mod tests {
         let p = ApiError::Internal(anyhow::anyhow!("secret connection string")).problem();
         assert_eq!(p.status, 500);
         assert!(!p.detail.contains("secret"));
+    }
+
+    #[test]
+    fn a_terminated_connection_is_unavailable_not_internal() {
+        #[derive(Debug)]
+        struct Pg(&'static str);
+        impl std::fmt::Display for Pg {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("terminating connection due to administrator command")
+            }
+        }
+        impl std::error::Error for Pg {}
+        impl sea_orm::sqlx::error::DatabaseError for Pg {
+            fn message(&self) -> &str {
+                "terminating connection due to administrator command"
+            }
+            fn code(&self) -> Option<std::borrow::Cow<'_, str>> {
+                Some(self.0.into())
+            }
+            fn as_error(&self) -> &(dyn std::error::Error + Send + Sync + 'static) {
+                self
+            }
+            fn as_error_mut(&mut self) -> &mut (dyn std::error::Error + Send + Sync + 'static) {
+                self
+            }
+            fn into_error(self: Box<Self>) -> Box<dyn std::error::Error + Send + Sync + 'static> {
+                self
+            }
+            fn kind(&self) -> sea_orm::sqlx::error::ErrorKind {
+                sea_orm::sqlx::error::ErrorKind::Other
+            }
+        }
+        let err = |code| {
+            ApiError::Db(sea_orm::DbErr::Query(sea_orm::RuntimeErr::SqlxError(
+                std::sync::Arc::new(sqlx_error::Database(Box::new(Pg(code)))),
+            )))
+        };
+        for code in ["57P01", "57P03", "08006"] {
+            let res = err(code).error_response();
+            assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE, "{code}");
+            assert!(res.headers().contains_key(header::RETRY_AFTER), "{code}");
+        }
+        // A real query error (unique violation) stays a 500.
+        assert_eq!(
+            err("23505").status_code(),
+            StatusCode::INTERNAL_SERVER_ERROR
+        );
     }
 }

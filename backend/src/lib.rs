@@ -230,8 +230,10 @@ impl Application {
                 .configure(|cfg| configure_routes(cfg, &settings))
         })
         .listen(listener)?
-        // SIGTERM: stop accepting, give in-flight requests time to finish.
+        // SIGTERM: stop accepting, give in-flight requests time to finish. The signals are handled in
+        // `run_until_stopped`, which first ends the open event streams.
         .shutdown_timeout(30)
+        .disable_signals()
         .run();
         Ok(server)
     }
@@ -249,15 +251,47 @@ impl Application {
         self.server.handle()
     }
 
-    /// Serves until SIGTERM/SIGINT, then lets workers put back what they hold.
+    /// Serves until SIGTERM/SIGINT (or a stop through the handle), then lets workers put back what
+    /// they hold. On a signal: stop accepting, end open event streams (they would otherwise hold the
+    /// shutdown for the whole timeout), and let in-flight requests finish.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let handle = self.server.handle();
+        let live = self.state.live.clone();
+        let on_signal = tokio::spawn(async move {
+            shutdown_signal().await;
+            tracing::info!("shutting down: finishing in-flight requests, ending event streams");
+            live.close();
+            handle.stop(true).await;
+        });
         let result = self.server.await;
+        on_signal.abort();
         let _ = self.shutdown.send(true);
         for w in self.workers {
             let _ = tokio::time::timeout(Duration::from_secs(10), w).await;
         }
         result
     }
+}
+
+/// Resolves on SIGTERM or SIGINT.
+pub async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = term.recv() => {}
+                    _ = tokio::signal::ctrl_c() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = tokio::signal::ctrl_c().await;
 }
 
 /// The first grade in a process compiles the grader's regexes (~100 ms); do it off the request path.

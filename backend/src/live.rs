@@ -2,7 +2,9 @@
 //! Other processes' updates reach a stream through its periodic database re-check, so this is an
 //! accelerator, not the source of truth.
 use serde_json::Value;
-use tokio::sync::broadcast;
+use std::sync::Arc;
+
+use tokio::sync::{broadcast, watch};
 use uuid::Uuid;
 
 #[derive(Debug, Clone)]
@@ -14,21 +16,38 @@ pub struct LiveEvent {
 }
 
 #[derive(Clone)]
-pub struct LiveEvents(broadcast::Sender<LiveEvent>);
+pub struct LiveEvents {
+    events: broadcast::Sender<LiveEvent>,
+    /// Turns true when the process shuts down: open streams end, so they do not hold the shutdown.
+    closing: Arc<watch::Sender<bool>>,
+}
 
 impl Default for LiveEvents {
     fn default() -> Self {
-        Self(broadcast::channel(1024).0)
+        Self {
+            events: broadcast::channel(1024).0,
+            closing: Arc::new(watch::channel(false).0),
+        }
     }
 }
 
 impl LiveEvents {
     pub fn publish(&self, event: LiveEvent) {
         // No subscribers is fine.
-        let _ = self.0.send(event);
+        let _ = self.events.send(event);
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<LiveEvent> {
-        self.0.subscribe()
+        self.events.subscribe()
+    }
+
+    /// Ends every open stream (graceful shutdown); clients reconnect to another process.
+    pub fn close(&self) {
+        self.closing.send_replace(true);
+    }
+
+    /// Watches for [`LiveEvents::close`].
+    pub fn closing(&self) -> watch::Receiver<bool> {
+        self.closing.subscribe()
     }
 }

@@ -94,7 +94,7 @@ async fn main() -> anyhow::Result<()> {
                 }
             });
             tracing::info!("worker started");
-            wait_for_signal().await;
+            interviewos::shutdown_signal().await;
             tracing::info!("worker stopping; returning claimed jobs");
             let _ = tx.send(true);
             for h in handles {
@@ -184,18 +184,4 @@ async fn main() -> anyhow::Result<()> {
         }
     }
     Ok(())
-}
-
-async fn wait_for_signal() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        let mut term = signal(SignalKind::terminate()).expect("signal handler");
-        tokio::select! {
-            _ = term.recv() => {}
-            _ = tokio::signal::ctrl_c() => {}
-        }
-    }
-    #[cfg(not(unix))]
-    let _ = tokio::signal::ctrl_c().await;
 }

@@ -160,6 +160,10 @@ pub struct Unavailable(Problem);
 )]
 pub struct ApiDoc;
 
+/// Operations that read their body as raw bytes rather than through `ApiJson` (the Stripe webhook
+/// verifies a signature over the exact bytes): they answer no 415/422, and document their own 400/413.
+const RAW_BODY_OPERATIONS: &[&str] = &["webhook"];
+
 /// Adds the bearer scheme and the error responses every operation can produce, so each route
 /// documents only what is specific to it and none can forget the shared ones.
 struct CommonResponses;
@@ -186,14 +190,23 @@ impl Modify for CommonResponses {
                         .entry(code.to_owned())
                         .or_insert_with(|| r(name));
                 };
-                if op.request_body.is_some() {
+                let raw_body = op
+                    .operation_id
+                    .as_deref()
+                    .is_some_and(|id| RAW_BODY_OPERATIONS.contains(&id));
+                if op.request_body.is_some() && !raw_body {
                     add(op, "400", "BadRequest");
                     add(op, "413", "PayloadTooLarge");
                     add(op, "415", "UnsupportedMediaType");
                     add(op, "422", "ValidationFailed");
                 }
-                let has_params = op.parameters.as_ref().is_some_and(|p| !p.is_empty());
-                if has_params {
+                // Only query parameters are validated into a 422: a malformed path id can name no
+                // resource (404), and header parameters are checked by the operation itself.
+                let has_query = op.parameters.as_ref().is_some_and(|ps| {
+                    ps.iter()
+                        .any(|p| matches!(p, RefOr::T(p) if p.parameter_in == openapi::path::ParameterIn::Query))
+                });
+                if has_query {
                     add(op, "422", "ValidationFailed");
                 }
                 if path.contains('{') {

@@ -859,3 +859,68 @@ async fn security_events_are_recorded_without_secrets() {
     );
     assert!(events.iter().all(|e| e.ip.as_deref() == Some("127.0.0.1")));
 }
+
+/// Logout and refresh refuse a body refresh token longer than the documented 256 characters with 422
+/// (it can never be a token this API issued), and nothing is revoked.
+#[tokio::test]
+async fn an_overlong_refresh_token_is_a_validation_error() {
+    let app = TestApp::spawn().await;
+    let s = app.register("longtoken@example.com").await;
+    let long = "x".repeat(257);
+    for path in ["/api/v1/auth/logout", "/api/v1/auth/refresh"] {
+        let body = assert_problem(
+            app.post(path, json!({"refresh_token": long}), Some(&s.access))
+                .await,
+            422,
+            "validation_failed",
+        )
+        .await;
+        assert_eq!(
+            body["errors"][0]["field"], "refresh_token",
+            "{path}: {body}"
+        );
+    }
+    // The session is untouched: the access and refresh tokens still work.
+    assert_eq!(
+        app.get("/api/v1/me", Some(&s.access)).await.status(),
+        StatusCode::OK
+    );
+    let res = app
+        .post(
+            "/api/v1/auth/refresh",
+            json!({"refresh_token": s.refresh}),
+            None,
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+}
+
+/// Forgot-password checks the address like registration does: malformed or over-long addresses are
+/// 422 (no account can have them, so this reveals nothing), well-formed ones always 202.
+#[tokio::test]
+async fn forgot_password_validates_the_email_like_register() {
+    let app = TestApp::spawn().await;
+    let too_long = format!("{}@example.com", "a".repeat(250));
+    for email in ["not-an-email", "", "a b@example.com", too_long.as_str()] {
+        let body = assert_problem(
+            app.post(
+                "/api/v1/auth/forgot-password",
+                json!({"email": email}),
+                None,
+            )
+            .await,
+            422,
+            "validation_failed",
+        )
+        .await;
+        assert_eq!(body["errors"][0]["field"], "email", "{email:?}: {body}");
+    }
+    let res = app
+        .post(
+            "/api/v1/auth/forgot-password",
+            json!({"email": "nobody-here@example.com"}),
+            None,
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::ACCEPTED);
+}

@@ -847,3 +847,52 @@ async fn openai_persistent_outage_keeps_the_answer_and_reports_the_state() {
         .unwrap();
     assert_eq!(answer["text"], "A B-tree keeps keys sorted.");
 }
+
+/// The stream's OpenAPI 3.1 response schema describes each event as an SSE client parses it
+/// (`{event, data, id, retry}`), with `data` a JSON string whose payload schema is `contentSchema` —
+/// not a single JSON string, which no event object can match.
+#[tokio::test]
+async fn the_event_stream_is_documented_event_by_event() {
+    let app = TestApp::spawn().await;
+    let spec: Value = app
+        .get("/api/v1/openapi.json", None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let media = &spec["paths"]["/api/v1/sessions/{id}/events"]["get"]["responses"]["200"]["content"]
+        ["text/event-stream"];
+    assert!(media.is_object(), "{media}");
+    let schema = if let Some(r) = media["schema"]["$ref"].as_str() {
+        &spec["components"]["schemas"][r.rsplit('/').next().unwrap()]
+    } else {
+        &media["schema"]
+    };
+    let kinds = schema["oneOf"].as_array().expect("oneOf event kinds");
+    let mut documented = Vec::new();
+    for k in kinds {
+        assert_eq!(k["type"], "object", "{k}");
+        assert_eq!(k["required"], json!(["event", "data"]), "{k}");
+        let data = &k["properties"]["data"];
+        assert_eq!(data["type"], "string", "{k}");
+        assert_eq!(data["contentMediaType"], "application/json", "{k}");
+        let payload = data["contentSchema"]["$ref"]
+            .as_str()
+            .expect("contentSchema");
+        let name = payload.rsplit('/').next().unwrap();
+        assert!(spec["components"]["schemas"][name].is_object(), "{name}");
+        documented.push((k["properties"]["event"]["enum"][0].clone(), name.to_owned()));
+    }
+    assert_eq!(
+        documented,
+        vec![
+            (json!("evaluation"), "EvaluationEvent".to_owned()),
+            (json!("session"), "Session".to_owned())
+        ]
+    );
+    let ev = &spec["components"]["schemas"]["EvaluationEvent"];
+    assert_eq!(
+        ev["required"],
+        json!(["answer_id", "question_id", "evaluation"])
+    );
+}

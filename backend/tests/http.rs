@@ -134,3 +134,39 @@ async fn metrics_need_the_token_when_configured() {
         StatusCode::OK
     );
 }
+
+/// A 405 names the methods the resource does support (RFC 9110 §15.5.6), for every resource.
+#[tokio::test]
+async fn unsupported_methods_answer_405_with_an_allow_header() {
+    let app = TestApp::spawn().await;
+    for (method, path, allow) in [
+        ("GET", "/api/v1/auth/login", "POST"),
+        ("PUT", "/api/v1/me", "GET, PATCH, DELETE"),
+        ("TRACE", "/health/live", "GET"),
+        (
+            "POST",
+            "/api/v1/questions/00000000-0000-0000-0000-000000000000",
+            "GET",
+        ),
+        ("PUT", "/api/v1/sessions", "POST, GET"),
+        ("PATCH", "/api/v1/admin/questions", "POST"),
+    ] {
+        let res = app
+            .client
+            .request(method.parse().unwrap(), app.url(path))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            res.status(),
+            StatusCode::METHOD_NOT_ALLOWED,
+            "{method} {path}"
+        );
+        assert_eq!(
+            res.headers().get("allow").and_then(|v| v.to_str().ok()),
+            Some(allow),
+            "{method} {path}"
+        );
+        assert_problem(res, 405, "method_not_allowed").await;
+    }
+}

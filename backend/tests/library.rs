@@ -148,6 +148,28 @@ async fn bad_filters_are_validation_errors() {
         let res = app.get(&format!("/api/v1/questions?{q}"), None).await;
         assert_problem(res, 422, "validation_failed").await;
     }
+    // Longer than the documented maxLength (64, 64, 64, 200, 512): refused, not silently searched.
+    let long = |n: usize| "a".repeat(n);
+    for (field, q) in [
+        ("role", format!("role={}", long(65))),
+        ("industry", format!("industry={}", long(65))),
+        ("topic", format!("topic={}", long(65))),
+        ("q", format!("q={}", long(201))),
+        ("cursor", format!("cursor={}", long(513))),
+    ] {
+        let res = app.get(&format!("/api/v1/questions?{q}"), None).await;
+        let body = assert_problem(res, 422, "validation_failed").await;
+        assert_eq!(body["errors"][0]["field"], field, "{body}");
+    }
+    // At the limit they are ordinary filters.
+    for q in [format!("topic={}", long(64)), format!("q={}", long(200))] {
+        let res = app.get(&format!("/api/v1/questions?{q}"), None).await;
+        assert_eq!(res.status(), StatusCode::OK, "{q}");
+    }
+    for q in ["unknown=1"] {
+        let res = app.get(&format!("/api/v1/questions?{q}"), None).await;
+        assert_problem(res, 422, "validation_failed").await;
+    }
     assert_problem(
         app.get("/api/v1/questions/not-a-uuid", None).await,
         404,
@@ -513,4 +535,90 @@ async fn the_library_sync_is_idempotent() {
         "{report:?}"
     );
     assert!(report.unchanged >= 440);
+}
+
+/// A case's `expected_structure` holds lines of text or `{branch: detail}` maps: the schema says so
+/// (an item is a string or an object, not "an object"), and the admin API accepts exactly that.
+#[tokio::test]
+async fn case_expected_structure_is_text_or_branch_maps() {
+    let app = TestApp::spawn().await;
+    let spec: Value = app
+        .get("/api/v1/openapi.json", None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let schemas = &spec["components"]["schemas"];
+    for owner in ["CaseData", "CaseSolution"] {
+        let items = &schemas[owner]["properties"]["expected_structure"]["items"];
+        let name = items["$ref"]
+            .as_str()
+            .unwrap_or_default()
+            .rsplit('/')
+            .next();
+        let item = &schemas[name.unwrap_or_default()];
+        let types: Vec<&Value> = item["oneOf"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{owner}.expected_structure items: {items} {item}"))
+            .iter()
+            .map(|v| &v["type"])
+            .collect();
+        assert_eq!(types, vec![&json!("string"), &json!("object")], "{owner}");
+    }
+
+    interviewos::accounts::service::create_admin(
+        &app.state,
+        "cases@example.com",
+        "admin-passphrase-long".into(),
+    )
+    .await
+    .unwrap();
+    let admin = app
+        .login("cases@example.com", "admin-passphrase-long")
+        .await;
+    let id = page(&app, "category=case&limit=1").await["items"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut case: Value = app
+        .get(
+            &format!("/api/v1/admin/questions/{id}"),
+            Some(&admin.access),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    case["id"] = json!("case-structure-1");
+    case["case"]["expected_structure"] = json!(["Costs", {"Revenue": ["price", "volume"]}]);
+    let res = app
+        .post("/api/v1/admin/questions", case.clone(), Some(&admin.access))
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let created: Value = res.json().await.unwrap();
+    let stored: Value = app
+        .get(
+            &format!(
+                "/api/v1/admin/questions/{}",
+                created["id"].as_str().unwrap()
+            ),
+            Some(&admin.access),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        stored["case"]["expected_structure"],
+        json!(["Costs", {"Revenue": ["price", "volume"]}])
+    );
+    case["id"] = json!("case-structure-2");
+    case["case"]["expected_structure"] = json!(["Costs", 42]);
+    assert_problem(
+        app.post("/api/v1/admin/questions", case, Some(&admin.access))
+            .await,
+        422,
+        "validation_failed",
+    )
+    .await;
 }

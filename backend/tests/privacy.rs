@@ -396,6 +396,20 @@ async fn admins_read_the_audit_log_and_others_cannot() {
     let items = page["items"].as_array().unwrap();
     assert!(items.iter().any(|i| i["user_id"] == user.user_id.as_str()));
     assert!(items.iter().all(|i| i["kind"] == "registered"));
+    // A filter longer than its documented maxLength (kind 40, cursor 512) is refused.
+    for (field, q) in [
+        ("kind", format!("kind={}", "k".repeat(41))),
+        ("cursor", format!("cursor={}", "c".repeat(513))),
+    ] {
+        let body = assert_problem(
+            app.get(&format!("/api/v1/admin/audit?{q}"), Some(&admin.access))
+                .await,
+            422,
+            "validation_failed",
+        )
+        .await;
+        assert_eq!(body["errors"][0]["field"], field, "{body}");
+    }
     let kinds: BTreeSet<String> = {
         let all: Value = app
             .get("/api/v1/admin/audit?limit=100", Some(&admin.access))

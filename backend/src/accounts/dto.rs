@@ -38,6 +38,24 @@ pub struct RefreshRequest {
     pub refresh_token: Option<String>,
 }
 
+/// Longest refresh token a client can send (issued ones are 43 characters).
+pub const REFRESH_TOKEN_MAX_CHARS: usize = 256;
+
+impl RefreshRequest {
+    /// The body's refresh token; one longer than the documented limit is refused (422), never looked up.
+    pub fn into_token(self) -> crate::error::ApiResult<Option<String>> {
+        match self.refresh_token {
+            Some(t) if t.chars().count() > REFRESH_TOKEN_MAX_CHARS => {
+                Err(crate::error::ApiError::validation(
+                    "refresh_token",
+                    format!("must be at most {REFRESH_TOKEN_MAX_CHARS} characters"),
+                ))
+            }
+            t => Ok(t),
+        }
+    }
+}
+
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TokenRequest {
@@ -48,7 +66,7 @@ pub struct TokenRequest {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ForgotPasswordRequest {
-    #[schema(max_length = 254)]
+    #[schema(format = "email", max_length = 254, example = "ada@example.com")]
     pub email: String,
 }
 

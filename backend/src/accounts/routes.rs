@@ -21,24 +21,22 @@ pub const REFRESH_COOKIE: &str = "iv_refresh";
 const COOKIE_PATH: &str = "/api/v1/auth";
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource("/api/v1/auth/register").route(web::post().to(register)))
-        .service(resource("/api/v1/auth/login").route(web::post().to(login)))
-        .service(resource("/api/v1/auth/refresh").route(web::post().to(refresh)))
-        .service(resource("/api/v1/auth/logout").route(web::post().to(logout)))
-        .service(resource("/api/v1/auth/logout-all").route(web::post().to(logout_all)))
-        .service(resource("/api/v1/auth/verify-email").route(web::post().to(verify_email)))
-        .service(
-            resource("/api/v1/auth/resend-verification").route(web::post().to(resend_verification)),
-        )
-        .service(resource("/api/v1/auth/forgot-password").route(web::post().to(forgot_password)))
-        .service(resource("/api/v1/auth/reset-password").route(web::post().to(reset_password)))
+    cfg.service(resource("/api/v1/auth/register").post(register))
+        .service(resource("/api/v1/auth/login").post(login))
+        .service(resource("/api/v1/auth/refresh").post(refresh))
+        .service(resource("/api/v1/auth/logout").post(logout))
+        .service(resource("/api/v1/auth/logout-all").post(logout_all))
+        .service(resource("/api/v1/auth/verify-email").post(verify_email))
+        .service(resource("/api/v1/auth/resend-verification").post(resend_verification))
+        .service(resource("/api/v1/auth/forgot-password").post(forgot_password))
+        .service(resource("/api/v1/auth/reset-password").post(reset_password))
         .service(
             resource("/api/v1/me")
-                .route(web::get().to(get_me))
-                .route(web::patch().to(patch_me))
-                .route(web::delete().to(crate::privacy::routes::delete_me)),
+                .get(get_me)
+                .patch(patch_me)
+                .delete(crate::privacy::routes::delete_me),
         )
-        .service(resource("/api/v1/me/password").route(web::post().to(change_password)));
+        .service(resource("/api/v1/me/password").post(change_password));
 }
 
 fn refresh_cookie(state: &AppState, value: &str, max_age: CookieDuration) -> Cookie<'static> {
@@ -121,7 +119,7 @@ pub async fn refresh(
 ) -> ApiResult<HttpResponse> {
     let token = body
         .into_inner()
-        .refresh_token
+        .into_token()?
         .or_else(|| req.cookie(REFRESH_COOKIE).map(|c| c.value().to_owned()))
         .filter(|t| !t.is_empty())
         .ok_or(crate::error::ApiError::Unauthorized("invalid_token"))?;
@@ -145,7 +143,7 @@ pub async fn logout(
 ) -> ApiResult<HttpResponse> {
     let token = body
         .into_inner()
-        .refresh_token
+        .into_token()?
         .or_else(|| req.cookie(REFRESH_COOKIE).map(|c| c.value().to_owned()));
     service::logout(&state, Some(user.session_id), token.as_deref()).await?;
     Ok(HttpResponse::NoContent()
@@ -201,7 +199,8 @@ pub async fn resend_verification(
 
 /// Ask for a password reset link.
 ///
-/// Always answers 202, whether or not an account exists for the address.
+/// Always answers 202 for a well-formed address, whether or not an account exists for it; a malformed
+/// one is refused with 422 (like registration).
 #[utoipa::path(post, path = "/api/v1/auth/forgot-password", tag = "auth", request_body = ForgotPasswordRequest,
     responses(
         (status = 202, description = "If the account exists, a reset email is on its way", body = Accepted),

@@ -493,6 +493,14 @@ pub async fn resend_verification(
 /// Always succeeds from the caller's point of view, so it never reveals whether an account exists.
 pub async fn forgot_password(state: &AppState, email: &str, client: &ClientInfo) -> ApiResult<()> {
     let email = super::normalize_email(email);
+    // Validated like registration: a malformed address can never have an account, and saying so
+    // reveals nothing about which addresses do.
+    if !super::is_valid_email(&email) {
+        return Err(ApiError::validation(
+            "email",
+            "must be a valid email address",
+        ));
+    }
     state.limits.auth_ip(&client.ip_key())?;
     if state.limits.email_account(&email).is_err() {
         // Per-account limit: silently drop, so the response still says nothing about the account.

@@ -14,11 +14,11 @@ use crate::{
 pub const WEBHOOK_BODY_LIMIT: usize = 1024 * 1024;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource("/api/v1/billing/plans").route(web::get().to(list_plans)))
-        .service(resource("/api/v1/billing/subscription").route(web::get().to(get_subscription)))
-        .service(resource("/api/v1/billing/checkout").route(web::post().to(checkout)))
-        .service(resource("/api/v1/billing/portal").route(web::post().to(portal)))
-        .service(resource("/api/v1/billing/webhook").route(web::post().to(webhook)));
+    cfg.service(resource("/api/v1/billing/plans").get(list_plans))
+        .service(resource("/api/v1/billing/subscription").get(get_subscription))
+        .service(resource("/api/v1/billing/checkout").post(checkout))
+        .service(resource("/api/v1/billing/portal").post(portal))
+        .service(resource("/api/v1/billing/webhook").post(webhook));
 }
 
 /// The plans, their limits and prices.

@@ -64,8 +64,7 @@ pub struct CaseBrief {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct CaseSolution {
     pub calculations: Vec<super::Calculation>,
-    #[schema(value_type = Vec<Object>)]
-    pub expected_structure: Vec<serde_json::Value>,
+    pub expected_structure: Vec<super::StructureItem>,
     pub synthesis: String,
 }
 

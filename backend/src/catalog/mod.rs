@@ -132,6 +132,15 @@ pub enum ExhibitCell {
     Text(String),
 }
 
+/// One branch of a case's expected issue tree: a line of text, or a `{branch: detail}` map whose
+/// details are free-form (text or lists of sub-points).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(untagged)]
+pub enum StructureItem {
+    Text(String),
+    Branches(BTreeMap<String, serde_json::Value>),
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Calculation {
@@ -168,8 +177,7 @@ pub struct CaseData {
     #[serde(default)]
     pub calculations: Vec<Calculation>,
     /// The issue tree a strong candidate lays out (strings, or `{branch: detail}` maps).
-    #[schema(value_type = Vec<Object>)]
-    pub expected_structure: Vec<serde_json::Value>,
+    pub expected_structure: Vec<StructureItem>,
     pub synthesis: String,
 }
 

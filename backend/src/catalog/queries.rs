@@ -11,7 +11,7 @@ use super::dto::QuestionFilter;
 use crate::{
     entities::{question_roles, question_topics, questions, roles},
     error::{ApiError, ApiResult},
-    http::pagination::{decode_key, encode_key, limit},
+    http::pagination::{decode_key, encode_key, limit, max_chars},
 };
 
 /// Turns free text into an FTS5 query of prefix terms (`"term"*`), all required. Quotes and
@@ -40,6 +40,11 @@ pub async fn list(
     db: &impl ConnectionTrait,
     f: &QuestionFilter,
 ) -> ApiResult<(Vec<questions::Model>, Option<String>)> {
+    max_chars("role", f.role.as_deref(), 64)?;
+    max_chars("industry", f.industry.as_deref(), 64)?;
+    max_chars("topic", f.topic.as_deref(), 64)?;
+    max_chars("q", f.q.as_deref(), 200)?;
+    max_chars("cursor", f.cursor.as_deref(), 512)?;
     let limit = limit(f.limit)?;
     let mut cond = Condition::all().add(questions::Column::RetiredAt.is_null());
     if let Some(slug) = &f.role {

@@ -14,15 +14,15 @@ use crate::{
 };
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource("/api/v1/roles").route(web::get().to(list_roles)))
-        .service(resource("/api/v1/questions").route(web::get().to(list_questions)))
-        .service(resource("/api/v1/questions/{id}").route(web::get().to(get_question)))
-        .service(resource("/api/v1/admin/questions").route(web::post().to(create_question)))
+    cfg.service(resource("/api/v1/roles").get(list_roles))
+        .service(resource("/api/v1/questions").get(list_questions))
+        .service(resource("/api/v1/questions/{id}").get(get_question))
+        .service(resource("/api/v1/admin/questions").post(create_question))
         .service(
             resource("/api/v1/admin/questions/{id}")
-                .route(web::get().to(get_question_spec))
-                .route(web::patch().to(update_question))
-                .route(web::delete().to(delete_question)),
+                .get(get_question_spec)
+                .patch(update_question)
+                .delete(delete_question),
         );
 }
 

@@ -7,6 +7,11 @@ use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr,
 };
+use serde::Serialize;
+use utoipa::{
+    PartialSchema, ToSchema,
+    openapi::{RefOr, schema::Schema},
+};
 use uuid::Uuid;
 
 use crate::{
@@ -25,12 +30,9 @@ use crate::{
 };
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource("/api/v1/answers/{id}/evaluation").route(web::get().to(get_evaluation)))
-        .service(
-            resource("/api/v1/answers/{id}/evaluation/retry")
-                .route(web::post().to(retry_evaluation)),
-        )
-        .service(resource("/api/v1/sessions/{id}/events").route(web::get().to(session_events)));
+    cfg.service(resource("/api/v1/answers/{id}/evaluation").get(get_evaluation))
+        .service(resource("/api/v1/answers/{id}/evaluation/retry").post(retry_evaluation))
+        .service(resource("/api/v1/sessions/{id}/events").get(session_events));
 }
 
 async fn owned_answer(state: &AppState, user_id: Uuid, id: Uuid) -> ApiResult<answers::Model> {
@@ -129,7 +131,7 @@ pub async fn retry_evaluation(
 /// once and whenever one changes, and a `session` event with the session when it is completed and
 /// every evaluation has finished (then the stream ends). Authenticate with the `Authorization` header.
 #[utoipa::path(get, path = "/api/v1/sessions/{id}/events", tag = "sessions", params(("id" = Uuid, Path)), security(("bearer" = [])),
-    responses((status = 200, description = "An event stream", content_type = "text/event-stream", body = String)))]
+    responses((status = 200, description = "An event stream; each event is described by `SessionStreamEvent`", content_type = "text/event-stream", body = SessionStreamEvent)))]
 pub async fn session_events(
     state: web::Data<AppState>,
     user: AuthUser,
@@ -140,6 +142,7 @@ pub async fn session_events(
     service::find_session(&state.db, user_id, session_id).await?;
     let (tx, rx) = tokio::sync::mpsc::channel::<sse::Event>(32);
     let mut live = state.live.subscribe();
+    let mut closing = state.live.closing();
     let state = state.clone();
     actix_web::rt::spawn(async move {
         // What each answer's evaluation looked like when last sent: (status, completed_at).
@@ -183,6 +186,8 @@ pub async fn session_events(
                     Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
                 },
                 _ = tx.closed() => return,
+                // Shutdown: end the stream cleanly (the client's EventSource reconnects elsewhere).
+                _ = closing.wait_for(|closing| *closing) => return,
             }
         }
     });
@@ -192,7 +197,88 @@ pub async fn session_events(
 }
 
 fn evaluation_event(a: &answers::Model, e: Option<&evaluations::Model>) -> sse::Event {
-    let dto = answer_dto(a, e);
-    let data = serde_json::json!({ "answer_id": a.id, "question_id": a.question_id, "evaluation": dto.evaluation });
-    sse::Data::new(data.to_string()).event("evaluation").into()
+    let data = EvaluationEvent {
+        answer_id: a.id,
+        question_id: a.question_id,
+        evaluation: answer_dto(a, e).evaluation,
+    };
+    sse::Data::new(serde_json::to_string(&data).unwrap_or_default())
+        .event("evaluation")
+        .into()
+}
+
+/// The JSON payload of an `evaluation` event: one answer's evaluation, as it is now.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EvaluationEvent {
+    pub answer_id: Uuid,
+    pub question_id: Uuid,
+    pub evaluation: Evaluation,
+}
+
+/// One Server-Sent Event of `GET /api/v1/sessions/{id}/events`, as an SSE client parses it.
+///
+/// In OpenAPI 3.1 the schema of a `text/event-stream` response describes each event (the object
+/// OpenAPI 3.2 calls an SSE item: `event`, `data`, `id`, `retry`); `data` is a JSON string whose own
+/// schema is given by `contentSchema`. Two kinds: `evaluation` (an [`EvaluationEvent`]) and, last,
+/// `session` (the completed [`Session`](crate::interviews::dto::Session)). Keep-alive comments and the
+/// initial `retry:` field carry no data and are not events.
+pub struct SessionStreamEvent;
+
+impl SessionStreamEvent {
+    fn kind<T: ToSchema>(event: &str, description: &str) -> Schema {
+        use utoipa::openapi::schema::{ObjectBuilder, Ref, Type};
+        let data = ObjectBuilder::new()
+            .schema_type(Type::String)
+            .content_media_type("application/json")
+            .content_schema(Some(Ref::from_schema_name(T::name())));
+        ObjectBuilder::new()
+            .description(Some(description))
+            .property(
+                "event",
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .enum_values(Some([event])),
+            )
+            .required("event")
+            .property("data", data)
+            .required("data")
+            .property("id", ObjectBuilder::new().schema_type(Type::String))
+            .property(
+                "retry",
+                ObjectBuilder::new()
+                    .schema_type(Type::Integer)
+                    .minimum(Some(0)),
+            )
+            .into()
+    }
+}
+
+impl PartialSchema for SessionStreamEvent {
+    fn schema() -> RefOr<Schema> {
+        utoipa::openapi::schema::OneOfBuilder::new()
+            .item(Self::kind::<EvaluationEvent>(
+                "evaluation",
+                "An answer's evaluation changed (or its current state, when the stream opens)",
+            ))
+            .item(Self::kind::<crate::interviews::dto::Session>(
+                "session",
+                "The session is completed and every evaluation has finished; the stream ends",
+            ))
+            .into()
+    }
+}
+
+impl ToSchema for SessionStreamEvent {
+    fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
+        schemas.push((
+            EvaluationEvent::name().into(),
+            <EvaluationEvent as PartialSchema>::schema(),
+        ));
+        <EvaluationEvent as ToSchema>::schemas(schemas);
+        schemas.push((
+            crate::interviews::dto::Session::name().into(),
+            <crate::interviews::dto::Session as PartialSchema>::schema(),
+        ));
+        <crate::interviews::dto::Session as ToSchema>::schemas(schemas);
+    }
 }

@@ -53,6 +53,18 @@ pub fn limit(requested: Option<u64>) -> Result<u64, ApiError> {
     }
 }
 
+/// Refuses (422) a query parameter longer than its documented `maxLength` (counted in characters,
+/// as JSON Schema does). utoipa's `#[param(max_length)]` only documents the limit; this enforces it.
+pub fn max_chars(field: &str, value: Option<&str>, max: usize) -> Result<(), ApiError> {
+    match value {
+        Some(v) if v.chars().count() > max => Err(ApiError::validation(
+            field,
+            format!("must be at most {max} characters"),
+        )),
+        _ => Ok(()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,18 +11,18 @@ use crate::{
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         resource("/api/v1/sessions")
-            .route(web::post().to(create_session))
-            .route(web::get().to(list_sessions)),
+            .post(create_session)
+            .get(list_sessions),
     )
     .service(
         resource("/api/v1/sessions/{id}")
-            .route(web::get().to(get_session))
-            .route(web::delete().to(delete_session)),
+            .get(get_session)
+            .delete(delete_session),
     )
-    .service(resource("/api/v1/sessions/{id}/answers").route(web::post().to(submit_answer)))
-    .service(resource("/api/v1/sessions/{id}/complete").route(web::post().to(complete_session)))
-    .service(resource("/api/v1/answers/{id}").route(web::get().to(get_answer)))
-    .service(resource("/api/v1/me/usage").route(web::get().to(get_usage)));
+    .service(resource("/api/v1/sessions/{id}/answers").post(submit_answer))
+    .service(resource("/api/v1/sessions/{id}/complete").post(complete_session))
+    .service(resource("/api/v1/answers/{id}").get(get_answer))
+    .service(resource("/api/v1/me/usage").get(get_usage));
 }
 
 /// Start a practice session.

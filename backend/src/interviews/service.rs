@@ -18,7 +18,7 @@ use crate::{
         session_questions, users,
     },
     error::{ApiError, ApiResult, FieldError},
-    http::pagination::{Cursor, limit},
+    http::pagination::{Cursor, limit, max_chars},
     jobs::{self, KIND_EVALUATE_ANSWER, KIND_TRANSCRIBE_ANSWER},
     state::AppState,
     voice::{
@@ -567,6 +567,8 @@ pub async fn load(db: &DatabaseConnection, user_id: Uuid, id: Uuid) -> ApiResult
 }
 
 pub async fn list(state: &AppState, user_id: Uuid, f: &SessionFilter) -> ApiResult<SessionPage> {
+    max_chars("role", f.role.as_deref(), 64)?;
+    max_chars("cursor", f.cursor.as_deref(), 512)?;
     let limit = limit(f.limit)?;
     let mut q =
         practice_sessions::Entity::find().filter(practice_sessions::Column::UserId.eq(user_id));

@@ -123,9 +123,14 @@ impl WorkerPool {
         let started = std::time::Instant::now();
         let result = handler.run(job).await;
         crate::ops::metrics::record_job(&job.kind, started.elapsed(), result.is_ok());
+        // The outcome is recorded even across a database outage: retried while this worker still
+        // holds the lease, so the job is back in the queue (or done) as soon as the database returns
+        // instead of sitting `running` until the lease expires.
+        let lease_ends = started + super::LEASE.saturating_sub(Duration::from_secs(10));
         match result {
             Ok(()) => {
-                if let Err(e) = complete(&self.db, job.id).await {
+                let done = persist(lease_ends, || complete(&self.db, job.id)).await;
+                if let Err(e) = done {
                     tracing::warn!(job_id = %job.id, error = %e, "could not mark job done; it will run again after its lease");
                 }
             }
@@ -136,7 +141,7 @@ impl WorkerPool {
                     job_for_fail.attempts = job_for_fail.max_attempts;
                 }
                 tracing::warn!(job_id = %job.id, kind = %job.kind, attempt = job.attempts, error = %msg, "job failed");
-                match fail(&self.db, &job_for_fail, &msg).await {
+                match persist(lease_ends, || fail(&self.db, &job_for_fail, &msg)).await {
                     Ok(true) => {
                         if let Err(e) = handler.on_final_failure(job, &msg).await {
                             tracing::warn!(job_id = %job.id, error = %e, "could not record final failure");
@@ -160,6 +165,26 @@ impl WorkerPool {
             n += 1;
         }
         Ok(n)
+    }
+}
+
+/// Runs `f` until it succeeds, retrying every second while the database is unreachable and the
+/// deadline has not passed; any other error is returned at once.
+async fn persist<T, F, Fut>(deadline: std::time::Instant, mut f: F) -> Result<T, sea_orm::DbErr>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, sea_orm::DbErr>>,
+{
+    loop {
+        match f().await {
+            Err(e)
+                if crate::error::is_db_unavailable(&e) && std::time::Instant::now() < deadline =>
+            {
+                tracing::warn!(error = %e, "database unavailable; retrying the job outcome");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+            other => return other,
+        }
     }
 }
 

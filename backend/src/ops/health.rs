@@ -11,8 +11,8 @@ pub struct Health {
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource("/health/live").route(web::get().to(live)))
-        .service(resource("/health/ready").route(web::get().to(ready)));
+    cfg.service(resource("/health/live").get(live))
+        .service(resource("/health/ready").get(ready));
 }
 
 /// Liveness: the process is up and serving.

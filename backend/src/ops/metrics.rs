@@ -150,7 +150,7 @@ pub async fn track(
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource("/metrics").route(web::get().to(metrics)));
+    cfg.service(resource("/metrics").get(metrics));
 }
 
 async fn metrics(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, ApiError> {

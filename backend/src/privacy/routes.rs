@@ -21,16 +21,16 @@ use crate::{
     http::{
         client::ClientInfo,
         json::ApiJson,
-        pagination::{Cursor, limit},
+        pagination::{Cursor, limit, max_chars},
     },
     routing::resource,
     state::AppState,
 };
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource("/api/v1/me/activity").route(web::get().to(activity)))
-        .service(resource("/api/v1/me/export").route(web::get().to(export)))
-        .service(resource("/api/v1/admin/audit").route(web::get().to(audit_log)));
+    cfg.service(resource("/api/v1/me/activity").get(activity))
+        .service(resource("/api/v1/me/export").get(export))
+        .service(resource("/api/v1/admin/audit").get(audit_log));
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -284,6 +284,8 @@ pub async fn audit_log(
     _admin: AdminUser,
     q: web::Query<AuditQuery>,
 ) -> ApiResult<HttpResponse> {
+    max_chars("kind", q.kind.as_deref(), 40)?;
+    max_chars("cursor", q.cursor.as_deref(), 512)?;
     let mut cond = Condition::all();
     if let Some(k) = &q.kind {
         cond = cond.add(security_events::Column::Kind.eq(k.as_str()));

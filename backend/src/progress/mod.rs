@@ -180,6 +180,7 @@ pub async fn compute(
     f: &ProgressFilter,
     today: NaiveDate,
 ) -> ApiResult<Progress> {
+    crate::http::pagination::max_chars("role", f.role.as_deref(), 64)?;
     if let (Some(a), Some(b)) = (f.from, f.to)
         && a > b
     {

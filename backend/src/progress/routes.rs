@@ -4,7 +4,7 @@ use super::{Progress, ProgressFilter, compute, today};
 use crate::{accounts::auth::AuthUser, error::ApiResult, routing::resource, state::AppState};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource("/api/v1/progress").route(web::get().to(get_progress)));
+    cfg.service(resource("/api/v1/progress").get(get_progress));
 }
 
 /// Progress over time: totals, streaks, weekly trend, dimension averages and trends, breakdowns by role

@@ -193,7 +193,6 @@ impl JobHandler for TranscribeAnswerJob {
                     "answer_id": answer.id,
                     "question_id": answer.question_id,
                     "evaluation": dto.evaluation,
-                    "answer": dto,
                 }),
             });
         }

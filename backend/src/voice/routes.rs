@@ -34,11 +34,9 @@ use crate::{
 const MAX_TEXT_PART: usize = 96 * 1024;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        resource("/api/v1/sessions/{id}/answers/audio").route(web::post().to(upload_audio_answer)),
-    )
-    .service(resource("/api/v1/answers/{id}/audio").route(web::get().to(get_answer_audio)))
-    .service(resource("/api/v1/answers/{id}/transcript").route(web::put().to(update_transcript)));
+    cfg.service(resource("/api/v1/sessions/{id}/answers/audio").post(upload_audio_answer))
+        .service(resource("/api/v1/answers/{id}/audio").get(get_answer_audio))
+        .service(resource("/api/v1/answers/{id}/transcript").put(update_transcript));
 }
 
 fn too_large() -> ApiError {

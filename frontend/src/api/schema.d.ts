@@ -178,7 +178,8 @@ export interface paths {
         put?: never;
         /**
          * Ask for a password reset link.
-         * @description Always answers 202, whether or not an account exists for the address.
+         * @description Always answers 202 for a well-formed address, whether or not an account exists for it; a malformed
+         *     one is refused with 422 (like registration).
          */
         post: operations["forgot_password"];
         delete?: never;
@@ -889,13 +890,13 @@ export interface components {
             };
             calculations?: components["schemas"]["Calculation"][];
             /** @description The issue tree a strong candidate lays out (strings, or `{branch: detail}` maps). */
-            expected_structure: Record<string, never>[];
+            expected_structure: components["schemas"]["StructureItem"][];
             synthesis: string;
         };
         /** @description The worked solution of a case, shown once the user has answered it. */
         CaseSolution: {
             calculations: components["schemas"]["Calculation"][];
-            expected_structure: Record<string, never>[];
+            expected_structure: components["schemas"]["StructureItem"][];
             synthesis: string;
         };
         /** @enum {string} */
@@ -1050,6 +1051,14 @@ export interface components {
             /** @description Why the evaluation failed (status `failed`); retry with POST …/evaluation/retry. */
             error?: string | null;
         };
+        /** @description The JSON payload of an `evaluation` event: one answer's evaluation, as it is now. */
+        EvaluationEvent: {
+            /** Format: uuid */
+            answer_id: string;
+            /** Format: uuid */
+            question_id: string;
+            evaluation: components["schemas"]["Evaluation"];
+        };
         /** @enum {string} */
         EvaluationStatus: "pending" | "running" | "completed" | "failed";
         Exhibit: {
@@ -1073,6 +1082,10 @@ export interface components {
             count: number;
         };
         ForgotPasswordRequest: {
+            /**
+             * Format: email
+             * @example ada@example.com
+             */
             email: string;
         };
         GroupProgress: {
@@ -1392,6 +1405,19 @@ export interface components {
         };
         /** @enum {string} */
         SessionStatus: "in_progress" | "completed";
+        SessionStreamEvent: {
+            /** @enum {string} */
+            event: "evaluation";
+            data: string;
+            id?: string;
+            retry?: number;
+        } | {
+            /** @enum {string} */
+            event: "session";
+            data: string;
+            id?: string;
+            retry?: number;
+        };
         SessionSummary: {
             /** Format: int32 */
             questions: number;
@@ -1427,6 +1453,13 @@ export interface components {
             current_days: number;
             /** Format: int64 */
             longest_days: number;
+        };
+        /**
+         * @description One branch of a case's expected issue tree: a line of text, or a `{branch: detail}` map whose
+         *     details are free-form (text or lists of sub-points).
+         */
+        StructureItem: string | {
+            [key: string]: unknown;
         };
         SubmitAnswerRequest: {
             /** Format: uuid */
@@ -2205,7 +2238,6 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
-            422: components["responses"]["ValidationFailed"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -2233,7 +2265,6 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            422: components["responses"]["ValidationFailed"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -2259,7 +2290,6 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            422: components["responses"]["ValidationFailed"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -2426,7 +2456,6 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
-            422: components["responses"]["ValidationFailed"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -2451,7 +2480,6 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
-            422: components["responses"]["ValidationFailed"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -2530,7 +2558,6 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
-            422: components["responses"]["ValidationFailed"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -2557,7 +2584,6 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
-            422: components["responses"]["ValidationFailed"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -2686,7 +2712,6 @@ export interface operations {
                 };
                 content?: never;
             };
-            422: components["responses"]["ValidationFailed"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -2756,7 +2781,6 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
-            422: components["responses"]["ValidationFailed"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -2792,7 +2816,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            422: components["responses"]["ValidationFailed"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -2808,18 +2831,17 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description An event stream */
+            /** @description An event stream; each event is described by `SessionStreamEvent` */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": string;
+                    "text/event-stream": components["schemas"]["SessionStreamEvent"];
                 };
             };
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
-            422: components["responses"]["ValidationFailed"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -2997,8 +3019,6 @@ export interface operations {
                 };
             };
             413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
-            422: components["responses"]["ValidationFailed"];
             500: components["responses"]["InternalError"];
             /** @description Webhooks are not configured (`billing_disabled`) or the database is unavailable: Stripe retries */
             503: {
