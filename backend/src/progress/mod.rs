@@ -6,7 +6,10 @@ pub mod routes;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{Datelike, Duration, NaiveDate, Utc};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
+    QuerySelect,
+};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use utoipa::{IntoParams, ToSchema};
@@ -203,11 +206,8 @@ pub async fn compute(
 
     let mut daily_q =
         progress_daily::Entity::find().filter(progress_daily::Column::UserId.eq(user_id));
-    let mut dims_q =
-        progress_dimensions::Entity::find().filter(progress_dimensions::Column::UserId.eq(user_id));
     if let Some(r) = &role {
         daily_q = daily_q.filter(progress_daily::Column::RoleId.eq(r.id));
-        dims_q = dims_q.filter(progress_dimensions::Column::RoleId.eq(r.id));
     }
     let all_daily = daily_q
         .order_by_asc(progress_daily::Column::Day)
@@ -215,7 +215,6 @@ pub async fn compute(
         .await?;
     let in_range = |d: NaiveDate| f.from.is_none_or(|a| d >= a) && f.to.is_none_or(|b| d <= b);
     let daily: Vec<&progress_daily::Model> = all_daily.iter().filter(|r| in_range(r.day)).collect();
-    let all_dims = dims_q.all(db).await?;
 
     // Totals.
     let mut sessions_q =
@@ -272,44 +271,27 @@ pub async fn compute(
     let end = f.to.unwrap_or(today);
     let recent_from = end - Duration::days(27);
     let prior_from = recent_from - Duration::days(28);
-    // name, then (sum, count) over the range, the recent 4 weeks and the 4 weeks before.
-    type DimAcc = (String, f64, i64, f64, i64, f64, i64);
-    let mut dims: BTreeMap<String, DimAcc> = BTreeMap::new();
-    for r in &all_dims {
-        let e = dims.entry(r.dimension_key.clone()).or_insert((
-            r.dimension_name.clone(),
-            0.0,
-            0,
-            0.0,
-            0,
-            0.0,
-            0,
-        ));
-        if in_range(r.day) {
-            e.1 += r.score_sum;
-            e.2 += r.count as i64;
-        }
-        if r.day >= recent_from && r.day <= end {
-            e.3 += r.score_sum;
-            e.4 += r.count as i64;
-        } else if r.day >= prior_from && r.day < recent_from {
-            e.5 += r.score_sum;
-            e.6 += r.count as i64;
-        }
-    }
-    let dimensions: Vec<DimensionProgress> = dims
-        .into_iter()
-        .filter(|(_, v)| v.2 > 0)
-        .map(|(key, (name, sum, n, rs, rn, ps, pn))| DimensionProgress {
-            key,
-            name,
-            average: round1(sum / n as f64),
-            trend: match (avg(rs, rn), avg(ps, pn)) {
-                (Some(r), Some(p)) => Some(round1(r - p)),
-                _ => None,
-            },
-        })
-        .collect();
+    let dimensions: Vec<DimensionProgress> = dimension_sums(
+        db,
+        user_id,
+        role.as_ref().map(|r| r.id),
+        (f.from, f.to),
+        (recent_from, end),
+        (prior_from, recent_from - Duration::days(1)),
+    )
+    .await?
+    .into_iter()
+    .filter(|d| d.n > 0)
+    .map(|d| DimensionProgress {
+        key: d.key,
+        name: d.name,
+        average: round1(d.sum / d.n as f64),
+        trend: match (avg(d.recent_sum, d.recent_n), avg(d.prior_sum, d.prior_n)) {
+            (Some(r), Some(p)) => Some(round1(r - p)),
+            _ => None,
+        },
+    })
+    .collect();
     let mut weakest: Vec<DimensionProgress> = dimensions
         .iter()
         .map(|d| DimensionProgress {
@@ -385,6 +367,78 @@ pub async fn compute(
         weakest,
         recommended_questions,
     })
+}
+
+/// Per dimension: (sum, count) of scores over the range, the recent window and the prior window.
+#[derive(Debug, FromQueryResult)]
+struct DimensionSums {
+    key: String,
+    name: String,
+    sum: f64,
+    n: i64,
+    recent_sum: f64,
+    recent_n: i64,
+    prior_sum: f64,
+    prior_n: i64,
+}
+
+/// Sums the dimension aggregates in the database (`GROUP BY dimension_key`), so a report reads one row
+/// per dimension instead of one per active day and dimension (~10,000 rows for a year of practice).
+async fn dimension_sums(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+    role_id: Option<Uuid>,
+    range: (Option<NaiveDate>, Option<NaiveDate>),
+    recent: (NaiveDate, NaiveDate),
+    prior: (NaiveDate, NaiveDate),
+) -> Result<Vec<DimensionSums>, sea_orm::DbErr> {
+    use progress_dimensions::Column as C;
+    use sea_orm::sea_query::{Expr, ExprTrait, Func, SimpleExpr};
+    // Open ends as dates both PostgreSQL and SQLite (text dates) compare correctly.
+    let from = range
+        .0
+        .or(NaiveDate::from_ymd_opt(1, 1, 1))
+        .unwrap_or_default();
+    let to = range
+        .1
+        .or(NaiveDate::from_ymd_opt(9999, 12, 31))
+        .unwrap_or_default();
+    // `else` keeps each sum's type on both databases: REAL/double for scores, integer for counts.
+    let within = |a: NaiveDate, b: NaiveDate, then: C| -> SimpleExpr {
+        let otherwise: SimpleExpr = if matches!(then, C::ScoreSum) {
+            Expr::val(0.0f64)
+        } else {
+            Expr::val(0i32)
+        };
+        Func::sum(
+            Expr::case(
+                Expr::col(C::Day).gte(a).and(Expr::col(C::Day).lte(b)),
+                Expr::col(then),
+            )
+            .finally(otherwise),
+        )
+        .into()
+    };
+    let mut q = progress_dimensions::Entity::find()
+        .select_only()
+        .column_as(C::DimensionKey, "key")
+        .column_as(
+            SimpleExpr::from(Func::max(Expr::col(C::DimensionName))),
+            "name",
+        )
+        .column_as(within(from, to, C::ScoreSum), "sum")
+        .column_as(within(from, to, C::Count), "n")
+        .column_as(within(recent.0, recent.1, C::ScoreSum), "recent_sum")
+        .column_as(within(recent.0, recent.1, C::Count), "recent_n")
+        .column_as(within(prior.0, prior.1, C::ScoreSum), "prior_sum")
+        .column_as(within(prior.0, prior.1, C::Count), "prior_n")
+        .filter(C::UserId.eq(user_id))
+        .group_by(C::DimensionKey)
+        .order_by_asc(C::DimensionKey);
+    if let Some(r) = role_id {
+        q = q.filter(C::RoleId.eq(r));
+    }
+    q.into_model::<DimensionSums>().all(db).await
 }
 
 fn category_name(c: &str) -> String {
