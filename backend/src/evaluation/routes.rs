@@ -4,9 +4,7 @@ use std::{collections::HashMap, time::Duration};
 use actix_web::{HttpResponse, Responder, web};
 use actix_web_lab::sse;
 use chrono::Utc;
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr,
-};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
 use serde::Serialize;
 use utoipa::{
     PartialSchema, ToSchema,
@@ -22,7 +20,7 @@ use crate::{
         dto::Evaluation,
         service::{self, answer_dto, evaluation_dto},
     },
-    jobs::{self, KIND_EVALUATE_ANSWER, KIND_TRANSCRIBE_ANSWER},
+    jobs::{KIND_EVALUATE_ANSWER, KIND_TRANSCRIBE_ANSWER},
     live::LiveEvent,
     routing::resource,
     state::AppState,
@@ -105,19 +103,14 @@ pub async fn retry_evaluation(
             .exec(&txn)
             .await?;
     }
-    let mut am: evaluations::ActiveModel = e.into();
-    am.status = Set("pending".into());
-    am.error = Set(None);
-    let e = am.update(&txn).await?;
-    jobs::enqueue(
+    let e = service::requeue_evaluation(
         &txn,
+        e,
         if retranscribe {
             KIND_TRANSCRIBE_ANSWER
         } else {
             KIND_EVALUATE_ANSWER
         },
-        serde_json::json!({ "answer_id": a.id }),
-        4,
     )
     .await?;
     txn.commit().await?;

@@ -23,6 +23,7 @@ use crate::{
     state::AppState,
     voice::{
         dto::{AnswerAudio, Transcript, TranscriptSource, TranscriptStatus},
+        finish_transcript,
         format::AudioFormat,
         measure_delivery,
         storage::{AudioStore, PendingAudio},
@@ -930,6 +931,22 @@ async fn try_submit(
     Ok(answer_dto(&answer, Some(&evaluation)))
 }
 
+/// Puts an existing evaluation back to pending and queues `job` for its answer (the evaluation itself,
+/// or speech-to-text first), inside the caller's transaction.
+pub async fn requeue_evaluation(
+    db: &impl ConnectionTrait,
+    evaluation: evaluations::Model,
+    job: &str,
+) -> Result<evaluations::Model, sea_orm::DbErr> {
+    let answer_id = evaluation.answer_id;
+    let mut am: evaluations::ActiveModel = evaluation.into();
+    am.status = Set("pending".into());
+    am.error = Set(None);
+    let e = am.update(db).await?;
+    jobs::enqueue(db, job, serde_json::json!({ "answer_id": answer_id }), 4).await?;
+    Ok(e)
+}
+
 /// Creates the pending evaluation and its job (inside the caller's transaction).
 pub async fn new_pending_evaluation(
     db: &impl ConnectionTrait,
@@ -1100,32 +1117,17 @@ pub async fn update_transcript(
         words.as_deref(),
         Some(limit.max(0) as u32),
     );
-    let moved = answers::Entity::update_many()
-        .col_expr(answers::Column::Text, Expr::value(text))
-        .col_expr(
-            answers::Column::TranscriptStatus,
-            Expr::value(transcript_status::COMPLETED),
-        )
-        .col_expr(
-            answers::Column::TranscriptSource,
-            Expr::value(transcript_source::EDITED),
-        )
-        .col_expr(
-            answers::Column::TranscriptError,
-            Expr::value(None::<String>),
-        )
-        .col_expr(
-            answers::Column::Delivery,
-            Expr::value(serde_json::to_value(&delivery).unwrap_or_default()),
-        )
-        .filter(answers::Column::Id.eq(a.id))
-        .filter(
-            answers::Column::TranscriptStatus
-                .is_in([transcript_status::PENDING, transcript_status::FAILED]),
-        )
-        .exec(&txn)
-        .await?;
-    if moved.rows_affected != 1 {
+    let moved = finish_transcript(
+        &txn,
+        a.id,
+        text,
+        transcript_source::EDITED,
+        None,
+        &delivery,
+        &[transcript_status::PENDING, transcript_status::FAILED],
+    )
+    .await?;
+    if !moved {
         return Err(final_transcript());
     }
     let evaluation = match evaluations::Entity::find()
@@ -1133,20 +1135,7 @@ pub async fn update_transcript(
         .one(&txn)
         .await?
     {
-        Some(e) => {
-            let mut am: evaluations::ActiveModel = e.into();
-            am.status = Set("pending".into());
-            am.error = Set(None);
-            let e = am.update(&txn).await?;
-            jobs::enqueue(
-                &txn,
-                KIND_EVALUATE_ANSWER,
-                serde_json::json!({ "answer_id": a.id }),
-                4,
-            )
-            .await?;
-            e
-        }
+        Some(e) => requeue_evaluation(&txn, e, KIND_EVALUATE_ANSWER).await?,
         None => {
             let updated = answers::Entity::find_by_id(a.id)
                 .one(&txn)

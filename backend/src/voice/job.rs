@@ -10,8 +10,8 @@ use sea_orm::{
 };
 
 use super::{
-    measure_delivery, storage::AudioStore, transcribe::Transcriber, transcript_source,
-    transcript_status,
+    finish_transcript, measure_delivery, storage::AudioStore, transcribe::Transcriber,
+    transcript_source, transcript_status,
 };
 use crate::{
     entities::{answers, evaluations, jobs},
@@ -101,33 +101,17 @@ impl JobHandler for TranscribeAnswerJob {
             Some(limit.max(0) as u32),
         );
         let txn = crate::db::write_txn(&self.db).await?;
-        let moved = answers::Entity::update_many()
-            .col_expr(answers::Column::Text, Expr::value(transcription.text))
-            .col_expr(
-                answers::Column::TranscriptStatus,
-                Expr::value(transcript_status::COMPLETED),
-            )
-            .col_expr(
-                answers::Column::TranscriptSource,
-                Expr::value(transcript_source::OPENAI),
-            )
-            .col_expr(
-                answers::Column::TranscriptWords,
-                Expr::value(serde_json::to_value(&transcription.words).unwrap_or_default()),
-            )
-            .col_expr(
-                answers::Column::TranscriptError,
-                Expr::value(None::<String>),
-            )
-            .col_expr(
-                answers::Column::Delivery,
-                Expr::value(serde_json::to_value(&delivery).unwrap_or_default()),
-            )
-            .filter(answers::Column::Id.eq(id))
-            .filter(answers::Column::TranscriptStatus.eq(transcript_status::PENDING))
-            .exec(&txn)
-            .await?;
-        if moved.rows_affected == 1 {
+        let moved = finish_transcript(
+            &txn,
+            id,
+            &transcription.text,
+            transcript_source::OPENAI,
+            Some(&transcription.words),
+            &delivery,
+            &[transcript_status::PENDING],
+        )
+        .await?;
+        if moved {
             crate::jobs::enqueue(
                 &txn,
                 KIND_EVALUATE_ANSWER,

@@ -12,7 +12,10 @@ use interviewos_grader::{TimedWord, delivery_dimensions, delivery_metrics};
 
 pub use dto::{Delivery, DeliveryMetrics, FillerCount};
 
-use crate::interviews::dto::DimensionScore;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, sea_query::Expr};
+use uuid::Uuid;
+
+use crate::{entities::answers, interviews::dto::DimensionScore};
 
 /// Largest accepted recording (the OpenAI transcription API's own limit).
 pub const MAX_AUDIO_BYTES: u64 = 25 * 1024 * 1024;
@@ -78,4 +81,45 @@ pub fn measure_delivery(
         dimensions,
         average,
     }
+}
+
+/// Stores a voice answer's final transcript and its delivery, but only while the transcript is still in
+/// one of `from` (so a late speech-to-text result and a candidate's edit cannot both win). `words` are
+/// kept as they are when `None`. Returns whether the answer moved.
+pub async fn finish_transcript(
+    db: &impl ConnectionTrait,
+    answer_id: Uuid,
+    text: &str,
+    source: &str,
+    words: Option<&[TimedWord]>,
+    delivery: &Delivery,
+    from: &[&str],
+) -> Result<bool, sea_orm::DbErr> {
+    let mut update = answers::Entity::update_many()
+        .col_expr(answers::Column::Text, Expr::value(text))
+        .col_expr(
+            answers::Column::TranscriptStatus,
+            Expr::value(transcript_status::COMPLETED),
+        )
+        .col_expr(answers::Column::TranscriptSource, Expr::value(source))
+        .col_expr(
+            answers::Column::TranscriptError,
+            Expr::value(None::<String>),
+        )
+        .col_expr(
+            answers::Column::Delivery,
+            Expr::value(serde_json::to_value(delivery).unwrap_or_default()),
+        );
+    if let Some(words) = words {
+        update = update.col_expr(
+            answers::Column::TranscriptWords,
+            Expr::value(serde_json::to_value(words).unwrap_or_default()),
+        );
+    }
+    let moved = update
+        .filter(answers::Column::Id.eq(answer_id))
+        .filter(answers::Column::TranscriptStatus.is_in(from.iter().copied()))
+        .exec(db)
+        .await?;
+    Ok(moved.rows_affected == 1)
 }
