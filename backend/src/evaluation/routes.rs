@@ -33,14 +33,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(resource("/api/v1/sessions/{id}/events").get(session_events));
 }
 
-async fn owned_answer(state: &AppState, user_id: Uuid, id: Uuid) -> ApiResult<answers::Model> {
-    answers::Entity::find_by_id(id)
-        .filter(answers::Column::UserId.eq(user_id))
-        .one(&state.db)
-        .await?
-        .ok_or(ApiError::NotFound)
-}
-
 /// The evaluation of one answer.
 #[utoipa::path(get, path = "/api/v1/answers/{id}/evaluation", tag = "sessions", params(("id" = Uuid, Path)), security(("bearer" = [])),
     responses((status = 200, description = "The evaluation (pending, running, completed or failed)", body = Evaluation)))]
@@ -49,7 +41,7 @@ pub async fn get_evaluation(
     user: AuthUser,
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
-    let a = owned_answer(&state, user.id(), *id).await?;
+    let a = service::owned_answer(&state.db, user.id(), *id).await?;
     let e = evaluations::Entity::find()
         .filter(evaluations::Column::AnswerId.eq(a.id))
         .one(&state.db)
@@ -68,7 +60,7 @@ pub async fn retry_evaluation(
     user: AuthUser,
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
-    let a = owned_answer(&state, user.id(), *id).await?;
+    let a = service::owned_answer(&state.db, user.id(), *id).await?;
     let txn = crate::db::write_txn(&state.db).await?;
     let e = evaluations::Entity::find()
         .filter(evaluations::Column::AnswerId.eq(a.id))

@@ -45,6 +45,40 @@ pub async fn find_session(
         .ok_or(ApiError::NotFound)
 }
 
+/// One of the user's answers; another user's answer is simply not found.
+pub async fn owned_answer(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+    id: Uuid,
+) -> ApiResult<answers::Model> {
+    answers::Entity::find_by_id(id)
+        .filter(answers::Column::UserId.eq(user_id))
+        .one(db)
+        .await?
+        .ok_or(ApiError::NotFound)
+}
+
+/// Refuses an answer to a session that is no longer in progress.
+pub fn ensure_in_progress(session: &practice_sessions::Model) -> ApiResult<()> {
+    if session.status == "in_progress" {
+        return Ok(());
+    }
+    Err(ApiError::conflict(
+        "session_completed",
+        "This session is completed; start a new session to answer again.",
+    ))
+}
+
+/// The time limit of a question in a session: the session-wide limit, else the one fixed when the
+/// question was picked, else the question's suggested time.
+fn effective_time_limit(
+    session: Option<i32>,
+    picked: Option<i32>,
+    suggested: Option<i32>,
+) -> Option<i32> {
+    session.or(picked).or(suggested)
+}
+
 fn stable_rank(seed: &str, id: Uuid) -> u64 {
     let h = Sha256::digest(format!("{seed}:{id}").as_bytes());
     u64::from_be_bytes(h[..8].try_into().unwrap_or([0; 8]))
@@ -780,11 +814,12 @@ pub async fn answer_time_limit(
     let question = questions::Entity::find_by_id(answer.question_id)
         .one(db)
         .await?;
-    Ok(session
-        .and_then(|s| s.time_limit_seconds)
-        .or(sq.and_then(|q| q.time_limit_seconds))
-        .or(question.map(|q| q.time_limit_seconds))
-        .unwrap_or(0))
+    Ok(effective_time_limit(
+        session.and_then(|s| s.time_limit_seconds),
+        sq.and_then(|q| q.time_limit_seconds),
+        question.map(|q| q.time_limit_seconds),
+    )
+    .unwrap_or_default())
 }
 
 async fn try_submit(
@@ -801,12 +836,7 @@ async fn try_submit(
     } = input;
     let txn = crate::db::write_txn(&state.db).await?;
     let session = find_session(&txn, user.id, session_id).await?;
-    if session.status != "in_progress" {
-        return Err(ApiError::conflict(
-            "session_completed",
-            "This session is completed; start a new session to answer again.",
-        ));
-    }
+    ensure_in_progress(&session)?;
     let Some(sq) = session_questions::Entity::find()
         .filter(session_questions::Column::SessionId.eq(session_id))
         .filter(session_questions::Column::QuestionId.eq(question_id))
@@ -842,10 +872,12 @@ async fn try_submit(
         .one(&txn)
         .await?
         .ok_or(ApiError::NotFound)?;
-    let limit = session
-        .time_limit_seconds
-        .or(sq.time_limit_seconds)
-        .unwrap_or(question.time_limit_seconds);
+    let limit = effective_time_limit(
+        session.time_limit_seconds,
+        sq.time_limit_seconds,
+        Some(question.time_limit_seconds),
+    )
+    .unwrap_or_default();
     if let Some(c) = &current {
         answers::Entity::update_many()
             .col_expr(answers::Column::IsCurrent, Expr::value(false))
@@ -1053,11 +1085,7 @@ pub async fn delete(state: &AppState, user_id: Uuid, id: Uuid) -> ApiResult<()> 
 }
 
 pub async fn get_answer(state: &AppState, user_id: Uuid, id: Uuid) -> ApiResult<Answer> {
-    let a = answers::Entity::find_by_id(id)
-        .filter(answers::Column::UserId.eq(user_id))
-        .one(&state.db)
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    let a = owned_answer(&state.db, user_id, id).await?;
     let e = evaluations::Entity::find()
         .filter(evaluations::Column::AnswerId.eq(a.id))
         .one(&state.db)
@@ -1090,11 +1118,7 @@ pub async fn update_transcript(
         )
     };
     let txn = crate::db::write_txn(&state.db).await?;
-    let a = answers::Entity::find_by_id(answer_id)
-        .filter(answers::Column::UserId.eq(user_id))
-        .one(&txn)
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    let a = owned_answer(&txn, user_id, answer_id).await?;
     match a.transcript_status.as_deref() {
         None => {
             return Err(ApiError::conflict(

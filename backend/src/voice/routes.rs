@@ -8,7 +8,6 @@ use actix_web::{
     mime, web,
 };
 use futures_util::StreamExt;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -19,7 +18,6 @@ use super::{
 };
 use crate::{
     accounts::auth::AuthUser,
-    entities::answers,
     error::{ApiError, ApiResult, FieldError},
     http::json::ApiJson,
     interviews::{
@@ -121,13 +119,7 @@ pub async fn upload_audio_answer(
         return Err(too_large());
     }
     // Refuse what can be refused before reading 25 MB.
-    let session = service::find_session(&state.db, user.id(), *id).await?;
-    if session.status != "in_progress" {
-        return Err(ApiError::conflict(
-            "session_completed",
-            "This session is completed; start a new session to answer again.",
-        ));
-    }
+    service::ensure_in_progress(&service::find_session(&state.db, user.id(), *id).await?)?;
 
     let mut form = Multipart::new(req.headers(), payload);
     let mut audio = None;
@@ -270,11 +262,7 @@ pub async fn get_answer_audio(
     user: AuthUser,
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
-    let answer = answers::Entity::find_by_id(*id)
-        .filter(answers::Column::UserId.eq(user.id()))
-        .one(&state.db)
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    let answer = service::owned_answer(&state.db, user.id(), *id).await?;
     // Text answers and expired recordings have nothing to play.
     let key = answer.audio_path.ok_or(ApiError::NotFound)?;
     let path = state.audio.path_of(&key).map_err(|_| ApiError::NotFound)?;
