@@ -5,6 +5,11 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use interviewos::{Application, config::Settings, db, install_crypto_provider, openapi, telemetry};
 
+// Requests allocate many small short-lived objects (rows, JSON values, response buffers); mimalloc
+// serves them with far less contention and fragmentation than glibc malloc (docs/performance.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "interviewos",

@@ -3,8 +3,10 @@
 //! everything else asks here.
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
-    PaginatorTrait, QueryFilter, QuerySelect,
+    ActiveModelTrait,
+    ActiveValue::Set,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect,
+    sea_query::{Expr, ExprTrait, Query},
 };
 use uuid::Uuid;
 
@@ -33,17 +35,39 @@ pub fn effective_plan(user: &users::Model) -> &'static str {
     }
 }
 
-/// `past_due` while a subscription's payment is failing (the SPA shows a banner); otherwise `None`.
-pub async fn billing_state(
-    db: &impl ConnectionTrait,
-    user_id: Uuid,
-) -> Result<Option<String>, DbErr> {
-    let failing = subscriptions::Entity::find()
-        .filter(subscriptions::Column::UserId.eq(user_id))
-        .filter(subscriptions::Column::Status.eq(status::PAST_DUE))
-        .count(db)
-        .await?;
-    Ok((failing > 0).then(|| status::PAST_DUE.to_owned()))
+/// `EXISTS` a `past_due` subscription of the `users` row in the surrounding query: the SPA shows a
+/// payment banner while it is true. An expression, so authentication selects it with the account.
+pub fn payment_failing() -> Expr {
+    Expr::exists(
+        Query::select()
+            .expr(Expr::val(1))
+            .from(subscriptions::Entity)
+            .and_where(
+                Expr::col((subscriptions::Entity, subscriptions::Column::UserId))
+                    .equals((users::Entity, users::Column::Id)),
+            )
+            .and_where(
+                Expr::col((subscriptions::Entity, subscriptions::Column::Status))
+                    .eq(status::PAST_DUE),
+            )
+            .to_owned(),
+    )
+}
+
+/// `billing_state` of `GET /me`: `past_due` while a payment is failing, otherwise `None`.
+pub fn billing_state(payment_failing: bool) -> Option<String> {
+    payment_failing.then(|| status::PAST_DUE.to_owned())
+}
+
+/// [`payment_failing`] for one user, outside authentication (login answers with the account).
+pub async fn payment_failing_for(db: &impl ConnectionTrait, user_id: Uuid) -> Result<bool, DbErr> {
+    Ok(users::Entity::find_by_id(user_id)
+        .select_only()
+        .column_as(payment_failing(), "payment_failing")
+        .into_tuple::<bool>()
+        .one(db)
+        .await?
+        .unwrap_or(false))
 }
 
 /// What one subscription row grants. Ordered: `None < Until(earlier) < Until(later) < Unlimited`.

@@ -668,6 +668,11 @@ async fn a_rotated_secret_keeps_working_alongside_the_new_one() {
         assert_eq!(res.status(), StatusCode::OK, "signed with {secret}");
     }
     assert_eq!(me(&app, &s.access).await["billing_state"], "past_due");
+    let login = app.login("rot@example.com", PASSWORD).await;
+    assert_eq!(
+        login.body["user"]["billing_state"], "past_due",
+        "login answers with the account"
+    );
     let body = serde_json::to_vec(&event(
         "customer.subscription.deleted.json",
         &s.user_id,

@@ -896,3 +896,64 @@ async fn the_event_stream_is_documented_event_by_event() {
         json!(["answer_id", "question_id", "evaluation"])
     );
 }
+
+#[tokio::test]
+async fn history_items_count_current_answers_and_average_their_scores() {
+    let app = TestApp::spawn().await;
+    let s = app.register("history-stats@example.com").await;
+    let ses = session(&app, &s.access, "general-behavioral", "behavioral", 3).await;
+    let sid = ses["id"].as_str().unwrap();
+    let qid = |i: usize| {
+        ses["questions"][i]["question"]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let texts = [
+        "I rushed it.",
+        "In my last job I led a migration. I planned it, negotiated with two teams, and we cut costs by 20%. I learned to communicate earlier.",
+        "When our release slipped I owned the fix: I split the work, paired with QA, and we shipped in four days; since then I plan buffers.",
+    ];
+    let scored = |q: usize, text: &'static str| {
+        let (app, token, qid) = (&app, &s.access, qid(q));
+        async move {
+            let a = submit(app, token, sid, &qid, text).await;
+            wait_status(app, token, a["id"].as_str().unwrap(), "completed").await["overall_score"]
+                .as_f64()
+                .unwrap()
+        }
+    };
+    // Question 0 answered twice: only the second (current) attempt counts.
+    let replaced = scored(0, texts[0]).await;
+    let current = [scored(0, texts[2]).await, scored(1, texts[1]).await];
+    assert_ne!(
+        replaced, current[0],
+        "the attempts must differ for this test to tell"
+    );
+    // A second session of the same user with nothing answered.
+    session(&app, &s.access, "sales", "behavioral", 2).await;
+    let page: Value = app
+        .get("/api/v1/sessions", Some(&s.access))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let items = page["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2, "{page}");
+    let (empty, answered) = (&items[0], &items[1]);
+    assert_eq!(answered["id"], ses["id"]);
+    assert_eq!(answered["role"], ses["role"], "slug and name of the role");
+    assert_eq!(answered["role"]["slug"], "general-behavioral");
+    assert_eq!(answered["question_count"], 3);
+    assert_eq!(answered["answered_count"], 2);
+    let mean = (current[0] + current[1]) / 2.0;
+    assert_eq!(
+        answered["average_score"].as_f64().unwrap(),
+        (mean * 10.0).round() / 10.0
+    );
+    assert_eq!(empty["role"]["slug"], "sales");
+    assert!(!empty["role"]["name"].as_str().unwrap().is_empty());
+    assert_eq!(empty["question_count"], 2);
+    assert_eq!(empty["answered_count"], 0);
+    assert!(empty["average_score"].is_null());
+}

@@ -3,12 +3,15 @@
 use std::pin::Pin;
 
 use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header, web};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{
+    ColumnTrait, EntityTrait, FromQueryResult, JoinType, QueryFilter, QuerySelect, RelationTrait,
+};
 use uuid::Uuid;
 
 use crate::{
     entities::{auth_sessions, users},
     error::ApiError,
+    plans,
     state::AppState,
 };
 
@@ -16,6 +19,8 @@ use crate::{
 pub struct AuthUser {
     pub user: users::Model,
     pub session_id: Uuid,
+    /// A subscription of this user is `past_due` (the SPA shows a payment banner).
+    pub payment_failing: bool,
 }
 
 impl AuthUser {
@@ -40,23 +45,40 @@ fn bearer(req: &HttpRequest) -> Option<String> {
         .then(|| token.trim().to_owned())
 }
 
+#[derive(Debug, FromQueryResult)]
+struct AuthRow {
+    #[sea_orm(nested)]
+    user: users::Model,
+    payment_failing: bool,
+}
+
+/// Every authenticated request runs this, so it is one statement: the live device session, its
+/// active account and whether a payment is failing (which `GET /me` shows) in a single round trip.
 pub async fn authenticate(state: &AppState, token: &str) -> Result<AuthUser, ApiError> {
     let claims = state
         .tokens
         .verify_access(token)
         .ok_or(ApiError::Unauthorized("invalid_token"))?;
-    let found = auth_sessions::Entity::find_by_id(claims.sid)
+    let found = users::Entity::find()
+        .join(
+            JoinType::InnerJoin,
+            auth_sessions::Relation::User.def().rev(),
+        )
+        .filter(auth_sessions::Column::Id.eq(claims.sid))
         .filter(auth_sessions::Column::UserId.eq(claims.sub))
         .filter(auth_sessions::Column::RevokedAt.is_null())
-        .find_also_related(users::Entity)
+        .filter(users::Column::DeletedAt.is_null())
+        .column_as(plans::payment_failing(), "payment_failing")
+        .into_model::<AuthRow>()
         .one(&state.db)
         .await?;
     match found {
-        Some((_, Some(user))) if user.deleted_at.is_none() => Ok(AuthUser {
-            user,
+        Some(row) => Ok(AuthUser {
+            user: row.user,
             session_id: claims.sid,
+            payment_failing: row.payment_failing,
         }),
-        _ => Err(ApiError::Unauthorized("invalid_token")),
+        None => Err(ApiError::Unauthorized("invalid_token")),
     }
 }
 

@@ -238,8 +238,8 @@ pub async fn reset_password(
 /// The signed-in user's account.
 #[utoipa::path(get, path = "/api/v1/me", tag = "account", security(("bearer" = [])),
     responses((status = 200, description = "The account", body = Me)))]
-pub async fn get_me(state: web::Data<AppState>, user: AuthUser) -> ApiResult<HttpResponse> {
-    Ok(HttpResponse::Ok().json(service::me(&state, &user.user).await?))
+pub async fn get_me(user: AuthUser) -> ApiResult<HttpResponse> {
+    Ok(HttpResponse::Ok().json(service::me(&user.user, user.payment_failing)))
 }
 
 /// Update profile, theme and training opt-out.
@@ -252,7 +252,7 @@ pub async fn patch_me(
     user: AuthUser,
     body: ApiJson<UpdateMeRequest>,
 ) -> ApiResult<HttpResponse> {
-    Ok(HttpResponse::Ok().json(service::update_me(&state, &user.user, body.into_inner()).await?))
+    Ok(HttpResponse::Ok().json(service::update_me(&state, &user, body.into_inner()).await?))
 }
 
 /// Change the password; other sessions are signed out and a notice is emailed.

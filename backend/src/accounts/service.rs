@@ -12,6 +12,7 @@ use super::{
     tokens::{hash_token, new_opaque_token},
 };
 use crate::{
+    accounts::auth::AuthUser,
     audit::{self, kind},
     email::{self, templates},
     entities::{auth_sessions, refresh_tokens, user_tokens, users},
@@ -30,13 +31,13 @@ pub struct Issued {
     pub body: TokenResponse,
 }
 
-pub async fn me(state: &AppState, user: &users::Model) -> ApiResult<Me> {
-    let billing_state = plans::billing_state(&state.db, user.id).await?;
-    Ok(Me::from_model(
+/// The account as `GET /me` shows it (authentication already knows whether a payment is failing).
+pub fn me(user: &users::Model, payment_failing: bool) -> Me {
+    Me::from_model(
         user,
         plans::effective_plan(user),
-        billing_state,
-    ))
+        plans::billing_state(payment_failing),
+    )
 }
 
 /// Starts a device session and returns its first token pair.
@@ -98,7 +99,7 @@ async fn token_response(
 ) -> ApiResult<Issued> {
     Ok(Issued {
         body: TokenResponse {
-            user: me(state, user).await?,
+            user: me(user, plans::payment_failing_for(&state.db, user.id).await?),
             access_token: access,
             refresh_token: refresh,
             token_type: "Bearer".into(),
@@ -640,10 +641,10 @@ pub async fn change_password(
 
 pub async fn update_me(
     state: &AppState,
-    user: &users::Model,
+    user: &AuthUser,
     req: super::dto::UpdateMeRequest,
 ) -> ApiResult<Me> {
-    let mut am: users::ActiveModel = user.clone().into();
+    let mut am: users::ActiveModel = user.user.clone().into();
     if let Some(name) = req.display_name {
         let name = name.trim().to_owned();
         if name.chars().count() > 100 {
@@ -668,7 +669,7 @@ pub async fn update_me(
     }
     am.updated_at = Set(Utc::now());
     let updated = am.update(&state.db).await?;
-    me(state, &updated).await
+    Ok(me(&updated, user.payment_failing))
 }
 
 /// Creates (or promotes) an administrator; used by the `create-admin` command.

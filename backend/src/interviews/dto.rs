@@ -20,6 +20,15 @@ impl Mode {
             Mode::Voice => "voice",
         }
     }
+
+    /// The stored column value (`text` unless `voice`).
+    pub fn from_column(value: &str) -> Mode {
+        if value == Mode::Voice.as_str() {
+            Mode::Voice
+        } else {
+            Mode::Text
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -27,6 +36,24 @@ impl Mode {
 pub enum SessionStatus {
     InProgress,
     Completed,
+}
+
+impl SessionStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SessionStatus::InProgress => "in_progress",
+            SessionStatus::Completed => "completed",
+        }
+    }
+
+    /// The stored column value (`in_progress` unless `completed`).
+    pub fn from_column(value: &str) -> SessionStatus {
+        if value == SessionStatus::Completed.as_str() {
+            SessionStatus::Completed
+        } else {
+            SessionStatus::InProgress
+        }
+    }
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

@@ -4,8 +4,11 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
-    DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, SqlErr, sea_query::Expr,
+    ActiveModelTrait,
+    ActiveValue::Set,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult,
+    JoinType, QueryFilter, QueryOrder, QuerySelect, QueryTrait, RelationTrait, SqlErr,
+    sea_query::{Expr, Query, SelectStatement},
 };
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -371,11 +374,7 @@ pub fn answer_dto(a: &answers::Model, e: Option<&evaluations::Model>) -> Answer 
         submitted_at: a.submitted_at,
         over_time: a.over_time,
         attempt: a.attempt,
-        mode: if a.mode == "voice" {
-            Mode::Voice
-        } else {
-            Mode::Text
-        },
+        mode: Mode::from_column(&a.mode),
         evaluation: evaluation_dto(e),
         audio: a.audio_content_type.as_ref().map(|ct| AnswerAudio {
             url: a
@@ -409,17 +408,6 @@ pub fn answer_dto(a: &answers::Model, e: Option<&evaluations::Model>) -> Answer 
             .as_ref()
             .and_then(|d| serde_json::from_value(d.clone()).ok()),
     }
-}
-
-fn role_ref(r: Option<&roles::Model>) -> RoleRef {
-    r.map(|r| RoleRef {
-        slug: r.slug.clone(),
-        name: r.name.clone(),
-    })
-    .unwrap_or(RoleRef {
-        slug: String::new(),
-        name: String::new(),
-    })
 }
 
 pub fn compute_summary(
@@ -506,91 +494,123 @@ pub fn compute_summary(
     }
 }
 
-/// The current answers of a session with their evaluations.
+/// The current answers of a session with their evaluations (one statement).
 pub async fn current_answers(
     db: &impl ConnectionTrait,
     session_id: Uuid,
 ) -> ApiResult<Vec<(answers::Model, Option<evaluations::Model>)>> {
-    let rows = answers::Entity::find()
+    Ok(answers::Entity::find()
+        .find_also_related(evaluations::Entity)
         .filter(answers::Column::SessionId.eq(session_id))
         .filter(answers::Column::IsCurrent.eq(true))
         .all(db)
-        .await?;
-    let ids: Vec<Uuid> = rows.iter().map(|a| a.id).collect();
-    let evals: HashMap<Uuid, evaluations::Model> = evaluations::Entity::find()
-        .filter(evaluations::Column::AnswerId.is_in(ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|e| (e.answer_id, e))
-        .collect();
-    Ok(rows
-        .into_iter()
-        .map(|a| {
-            let e = evals.get(&a.id).cloned();
-            (a, e)
-        })
-        .collect())
+        .await?)
 }
 
+/// A scalar subquery used as a column.
+fn scalar(select: SelectStatement) -> Expr {
+    Expr::SubQuery(None, Box::new(select.into()))
+}
+
+/// `practice_sessions.role_id`'s role, for a query over `practice_sessions`.
+fn join_role<E: EntityTrait>(select: sea_orm::Select<E>) -> sea_orm::Select<E> {
+    select
+        .join(JoinType::LeftJoin, practice_sessions::Relation::Role.def())
+        .column_as(roles::Column::Slug, "role_slug")
+        .column_as(roles::Column::Name, "role_name")
+}
+
+#[derive(Debug, FromQueryResult)]
+struct SessionWithRole {
+    #[sea_orm(nested)]
+    session: practice_sessions::Model,
+    role_slug: Option<String>,
+    role_name: Option<String>,
+}
+
+#[derive(Debug, FromQueryResult)]
+struct QuestionOfSession {
+    #[sea_orm(nested)]
+    question: questions::Model,
+    sq_position: i32,
+    sq_time_limit_seconds: Option<i32>,
+    /// Highest attempt number among this question's answers in the session (0: never answered).
+    attempts: Option<i32>,
+}
+
+fn role_of(slug: Option<String>, name: Option<String>) -> RoleRef {
+    RoleRef {
+        slug: slug.unwrap_or_default(),
+        name: name.unwrap_or_default(),
+    }
+}
+
+/// A session with its questions, current answers and evaluations: three statements.
 pub async fn load(db: &DatabaseConnection, user_id: Uuid, id: Uuid) -> ApiResult<Session> {
-    let s = find_session(db, user_id, id).await?;
-    let role = roles::Entity::find_by_id(s.role_id).one(db).await?;
-    let sqs = session_questions::Entity::find()
+    // Scoped: its `max`/`eq` would shadow `Ord::max` elsewhere in this module.
+    use sea_orm::sea_query::ExprTrait;
+    let SessionWithRole {
+        session: s,
+        role_slug,
+        role_name,
+    } = join_role(practice_sessions::Entity::find_by_id(id))
+        .filter(practice_sessions::Column::UserId.eq(user_id))
+        .into_model::<SessionWithRole>()
+        .one(db)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let max_attempt = Query::select()
+        .expr(Expr::col((answers::Entity, answers::Column::Attempt)).max())
+        .from(answers::Entity)
+        .and_where(Expr::col((answers::Entity, answers::Column::SessionId)).eq(id))
+        .and_where(
+            Expr::col((answers::Entity, answers::Column::QuestionId))
+                .equals((questions::Entity, questions::Column::Id)),
+        )
+        .to_owned();
+    let mut sqs = questions::Entity::find()
+        .column_as(session_questions::Column::Position, "sq_position")
+        .column_as(
+            session_questions::Column::TimeLimitSeconds,
+            "sq_time_limit_seconds",
+        )
+        .column_as(scalar(max_attempt), "attempts")
         .filter(session_questions::Column::SessionId.eq(id))
-        .order_by_asc(session_questions::Column::Position)
-        .all(db)
-        .await?;
-    let qs: HashMap<Uuid, questions::Model> = questions::Entity::find()
-        .filter(questions::Column::Id.is_in(sqs.iter().map(|x| x.question_id).collect::<Vec<_>>()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|q| (q.id, q))
-        .collect();
+        .order_by_asc(session_questions::Column::Position);
+    QueryTrait::query(&mut sqs).join(
+        JoinType::InnerJoin,
+        session_questions::Entity,
+        Expr::col((
+            session_questions::Entity,
+            session_questions::Column::QuestionId,
+        ))
+        .equals((questions::Entity, questions::Column::Id)),
+    );
+    let sqs = sqs.into_model::<QuestionOfSession>().all(db).await?;
     let current = current_answers(db, id).await?;
-    let attempts: HashMap<Uuid, i32> = answers::Entity::find()
-        .select_only()
-        .column(answers::Column::QuestionId)
-        .column_as(answers::Column::Attempt.max(), "n")
-        .filter(answers::Column::SessionId.eq(id))
-        .group_by(answers::Column::QuestionId)
-        .into_tuple::<(Uuid, i32)>()
-        .all(db)
-        .await?
-        .into_iter()
-        .collect();
     let questions = sqs
         .iter()
-        .filter_map(|sq| {
-            let q = qs.get(&sq.question_id)?;
+        .map(|sq| {
+            let q = &sq.question;
             let answer = current
                 .iter()
                 .find(|(a, _)| a.question_id == q.id)
                 .map(|(a, e)| answer_dto(a, e.as_ref()));
-            Some(SessionQuestion {
-                position: sq.position,
-                time_limit_seconds: sq.time_limit_seconds.unwrap_or(q.time_limit_seconds),
+            SessionQuestion {
+                position: sq.sq_position,
+                time_limit_seconds: sq.sq_time_limit_seconds.unwrap_or(q.time_limit_seconds),
                 question: summary(q),
                 answer,
-                attempts: attempts.get(&q.id).copied().unwrap_or(0),
-            })
+                attempts: sq.attempts.unwrap_or(0),
+            }
         })
         .collect::<Vec<_>>();
     let summary = compute_summary(sqs.len(), &current);
     Ok(Session {
         id: s.id,
-        role: role_ref(role.as_ref()),
-        mode: if s.mode == "voice" {
-            Mode::Voice
-        } else {
-            Mode::Text
-        },
-        status: if s.status == "completed" {
-            SessionStatus::Completed
-        } else {
-            SessionStatus::InProgress
-        },
+        role: role_of(role_slug, role_name),
+        mode: Mode::from_column(&s.mode),
+        status: SessionStatus::from_column(&s.status),
         category: s.category.as_deref().and_then(catalog::Category::parse),
         difficulty: s.difficulty.as_deref().and_then(catalog::Difficulty::parse),
         time_limit_seconds: s.time_limit_seconds,
@@ -601,17 +621,65 @@ pub async fn load(db: &DatabaseConnection, user_id: Uuid, id: Uuid) -> ApiResult
     })
 }
 
+#[derive(Debug, FromQueryResult)]
+struct SessionListRow {
+    #[sea_orm(nested)]
+    with_role: SessionWithRole,
+    question_count: i64,
+    answered_count: i64,
+    average_score: Option<f64>,
+}
+
+/// One page of the user's sessions, newest first, in one statement: the page's counts and average
+/// scores are scalar subqueries on indexed columns, so the cost follows the page size.
 pub async fn list(state: &AppState, user_id: Uuid, f: &SessionFilter) -> ApiResult<SessionPage> {
+    use sea_orm::sea_query::ExprTrait;
     max_chars("role", f.role.as_deref(), 64)?;
     max_chars("cursor", f.cursor.as_deref(), 512)?;
     let limit = limit(f.limit)?;
-    let mut q =
-        practice_sessions::Entity::find().filter(practice_sessions::Column::UserId.eq(user_id));
+    let session_id = || Expr::col((practice_sessions::Entity, practice_sessions::Column::Id));
+    let current_answers_of_session = |select: &mut SelectStatement| {
+        select
+            .from(answers::Entity)
+            .and_where(
+                Expr::col((answers::Entity, answers::Column::SessionId))
+                    .equals((practice_sessions::Entity, practice_sessions::Column::Id)),
+            )
+            .and_where(Expr::col((answers::Entity, answers::Column::IsCurrent)).eq(true));
+    };
+    let question_count = Query::select()
+        .expr(Expr::col(session_questions::Column::Position).count())
+        .from(session_questions::Entity)
+        .and_where(
+            Expr::col((
+                session_questions::Entity,
+                session_questions::Column::SessionId,
+            ))
+            .eq(session_id()),
+        )
+        .to_owned();
+    let mut answered_count = Query::select();
+    answered_count.expr(Expr::col((answers::Entity, answers::Column::Id)).count());
+    current_answers_of_session(&mut answered_count);
+    let mut average_score = Query::select();
+    average_score
+        .expr(Expr::cust(
+            "AVG(CAST(evaluations.overall_score AS DOUBLE PRECISION))",
+        ))
+        .inner_join(
+            evaluations::Entity,
+            Expr::col((evaluations::Entity, evaluations::Column::AnswerId))
+                .equals((answers::Entity, answers::Column::Id)),
+        );
+    current_answers_of_session(&mut average_score);
+
+    let mut q = join_role(practice_sessions::Entity::find())
+        .column_as(scalar(question_count), "question_count")
+        .column_as(scalar(answered_count), "answered_count")
+        .column_as(scalar(average_score), "average_score")
+        .filter(practice_sessions::Column::UserId.eq(user_id));
     if let Some(s) = &f.status {
-        q = q.filter(practice_sessions::Column::Status.eq(match s {
-            SessionStatus::InProgress => "in_progress",
-            SessionStatus::Completed => "completed",
-        }));
+        q = q.filter(practice_sessions::Column::Status.eq(s.as_str()));
     }
     if let Some(slug) = &f.role {
         let role = catalog::queries::role_by_slug(&state.db, slug)
@@ -635,79 +703,37 @@ pub async fn list(state: &AppState, user_id: Uuid, f: &SessionFilter) -> ApiResu
         .order_by_desc(practice_sessions::Column::CreatedAt)
         .order_by_desc(practice_sessions::Column::Id)
         .limit(limit + 1)
+        .into_model::<SessionListRow>()
         .all(&state.db)
         .await?;
     let next_cursor = if rows.len() as u64 > limit {
         rows.truncate(limit as usize);
         rows.last().map(|r| {
             Cursor {
-                t: r.created_at,
-                id: r.id,
+                t: r.with_role.session.created_at,
+                id: r.with_role.session.id,
             }
             .encode()
         })
     } else {
         None
     };
-    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
-    let roles: HashMap<Uuid, roles::Model> = roles::Entity::find()
-        .all(&state.db)
-        .await?
-        .into_iter()
-        .map(|r| (r.id, r))
-        .collect();
-    let question_counts: HashMap<Uuid, i64> = session_questions::Entity::find()
-        .select_only()
-        .column(session_questions::Column::SessionId)
-        .column_as(session_questions::Column::Position.count(), "n")
-        .filter(session_questions::Column::SessionId.is_in(ids.clone()))
-        .group_by(session_questions::Column::SessionId)
-        .into_tuple::<(Uuid, i64)>()
-        .all(&state.db)
-        .await?
-        .into_iter()
-        .collect();
-    // Answered count and average score per session, in one grouped query for the page.
-    let stats: HashMap<Uuid, (i64, Option<f64>)> = answers::Entity::find()
-        .select_only()
-        .column(answers::Column::SessionId)
-        .column_as(answers::Column::Id.count(), "n")
-        .column_as(
-            Expr::cust("AVG(CAST(evaluations.overall_score AS DOUBLE PRECISION))"),
-            "avg",
-        )
-        .left_join(evaluations::Entity)
-        .filter(answers::Column::SessionId.is_in(ids))
-        .filter(answers::Column::IsCurrent.eq(true))
-        .group_by(answers::Column::SessionId)
-        .into_tuple::<(Uuid, i64, Option<f64>)>()
-        .all(&state.db)
-        .await?
-        .into_iter()
-        .map(|(id, n, avg)| (id, (n, avg)))
-        .collect();
     let items = rows
         .into_iter()
-        .map(|s| {
-            let (answered, avg) = stats.get(&s.id).copied().unwrap_or((0, None));
+        .map(|row| {
+            let s = row.with_role.session;
             SessionListItem {
                 id: s.id,
-                role: role_ref(roles.get(&s.role_id)),
-                mode: if s.mode == "voice" {
-                    Mode::Voice
-                } else {
-                    Mode::Text
-                },
-                status: if s.status == "completed" {
-                    SessionStatus::Completed
-                } else {
-                    SessionStatus::InProgress
-                },
+                role: role_of(row.with_role.role_slug, row.with_role.role_name),
+                mode: Mode::from_column(&s.mode),
+                status: SessionStatus::from_column(&s.status),
                 started_at: s.started_at,
                 completed_at: s.completed_at,
-                question_count: question_counts.get(&s.id).copied().unwrap_or(0) as i32,
-                answered_count: answered as i32,
-                average_score: avg.map(|a| ((a * 10.0).round() / 10.0) as f32),
+                question_count: row.question_count as i32,
+                answered_count: row.answered_count as i32,
+                average_score: row
+                    .average_score
+                    .map(|a| ((a * 10.0).round() / 10.0) as f32),
             }
         })
         .collect();
