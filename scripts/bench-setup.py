@@ -10,7 +10,7 @@
   bench-setup.py prepare BASE PASSWORD OUTDIR TOKEN_USERS USERS
       Signs in bench-1 … bench-TOKEN_USERS (seeded by bench-seed.sql) through the API, lists their
       sessions, starts two new in-progress sessions for each, and writes the wrk request files
-      (METHOD<TAB>PATH<TAB>TOKEN<TAB>BODY) into OUTDIR: health, me, search, sessions, detail, answers,
+      (METHOD<TAB>PATH<TAB>TOKEN<TAB>BODY) into OUTDIR: health, ready, me, search, sessions, detail, answers,
       login, progress (the heavy user bench-heavy@example.com, 5,000 answers by default). Also writes
       OUTDIR/probe_token (a token for the latency probe) and OUTDIR/heavy_token.
 """
@@ -132,6 +132,8 @@ def prepare(base, password, outdir, token_users, users):
                 f.write("\t".join(r) + "\n")
 
     write("health", [("GET", "/health/live", "", "")])
+    # One pooled round trip to PostgreSQL and no SQL: the floor under every database-backed read path.
+    write("ready", [("GET", "/health/ready", "", "")])
     write("me", [("GET", "/api/v1/me", tok, "") for _, tok, _, _ in accounts])
     write("search", [("GET", f"/api/v1/questions?q={t}", "", "") for t in SEARCH_TERMS])
     write("sessions", [("GET", "/api/v1/sessions", tok, "") for _, tok, _, _ in accounts])

@@ -295,6 +295,8 @@ else
   log "pgbench not found: no PostgreSQL reference"
 fi
 
+# The floor under any read path that touches the database: one pooled round trip, no SQL.
+run_wrk ready ready "$CONN" "$SECS"
 run_wrk me me "$CONN" "$SECS"
 run_wrk search search "$CONN" "$SECS"
 run_wrk sessions sessions "$CONN" "$SECS"
@@ -487,6 +489,8 @@ w("| Endpoint | req/s | p50 ms | p99 ms | non-2xx | Reference (same run) | % of 
 w("|---|---:|---:|---:|---:|---|---:|---|---:|---|---|")
 w(row("`GET /health/live` (framework ceiling)", "health", "—", None))
 pg_name = f"pgbench -S {pg:,.0f} tps" if pg else "pgbench n/a"
+if "ready" in r:
+    w(row("`GET /health/ready` (one pooled DB round trip, no SQL: the floor of a read path)", "ready", pg_name, pg))
 names = [("me", "`GET /api/v1/me`"), ("search", "`GET /api/v1/questions?q=…`"),
          ("sessions", "`GET /api/v1/sessions`"), ("detail", "`GET /api/v1/sessions/{id}`")]
 if "progress" in r:

@@ -7,6 +7,7 @@ mod m20261125_000002_library_sessions;
 mod m20261125_000003_privacy_progress;
 mod m20261125_000004_billing;
 mod m20261126_000005_voice_answers;
+mod m20261126_000006_current_answers_index;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000003_privacy_progress::Migration),
             Box::new(m20261125_000004_billing::Migration),
             Box::new(m20261126_000005_voice_answers::Migration),
+            Box::new(m20261126_000006_current_answers_index::Migration),
         ]
     }
 }

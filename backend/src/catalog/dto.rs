@@ -1,4 +1,5 @@
 //! API shapes of the library.
+use sea_orm::DerivePartialModel;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -106,32 +107,71 @@ pub struct QuestionFilter {
     pub limit: Option<u64>,
 }
 
+/// The columns a [`QuestionSummary`] shows. Library pages select only these: the rubric, key points,
+/// model answer and search text are most of a question's bytes and stay in the database.
+#[derive(Debug, Clone, DerivePartialModel)]
+#[sea_orm(entity = "questions::Entity")]
+pub struct SummaryColumns {
+    pub id: Uuid,
+    pub slug: String,
+    pub version: i32,
+    pub category: String,
+    pub difficulty: String,
+    pub industry: Option<String>,
+    pub prompt: String,
+    pub topics: serde_json::Value,
+    pub role_slugs: serde_json::Value,
+    pub time_limit_seconds: i32,
+    pub case_data: Option<serde_json::Value>,
+    pub retired_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
 pub fn summary(q: &questions::Model) -> QuestionSummary {
-    let strings = |v: &serde_json::Value| -> Vec<String> {
-        v.as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|x| x.as_str().map(str::to_owned))
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    QuestionSummary {
+    summary_of(SummaryColumns {
         id: q.id,
         slug: q.slug.clone(),
         version: q.version,
+        category: q.category.clone(),
+        difficulty: q.difficulty.clone(),
+        industry: q.industry.clone(),
+        prompt: q.prompt.clone(),
+        topics: q.topics.clone(),
+        role_slugs: q.role_slugs.clone(),
+        time_limit_seconds: q.time_limit_seconds,
+        case_data: q.case_data.clone(),
+        retired_at: q.retired_at,
+    })
+}
+
+pub fn summary_of(q: SummaryColumns) -> QuestionSummary {
+    let strings = |v: serde_json::Value| -> Vec<String> {
+        match v {
+            serde_json::Value::Array(items) => items
+                .into_iter()
+                .filter_map(|x| match x {
+                    serde_json::Value::String(s) => Some(s),
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        }
+    };
+    QuestionSummary {
+        id: q.id,
         category: Category::parse(&q.category).unwrap_or(Category::Behavioral),
         difficulty: Difficulty::parse(&q.difficulty).unwrap_or(Difficulty::Medium),
-        industry: q.industry.clone(),
-        topics: strings(&q.topics),
-        roles: strings(&q.role_slugs),
-        prompt: q.prompt.clone(),
-        time_limit_seconds: q.time_limit_seconds,
         case_type: q
             .case_data
             .as_ref()
             .and_then(|c| c.get("case_type"))
-            .and_then(|t| serde_json::from_value(t.clone()).ok()),
+            .and_then(|t| CaseType::deserialize(t).ok()),
+        slug: q.slug,
+        version: q.version,
+        industry: q.industry,
+        topics: strings(q.topics),
+        roles: strings(q.role_slugs),
+        prompt: q.prompt,
+        time_limit_seconds: q.time_limit_seconds,
         retired: q.retired_at.is_some(),
     }
 }

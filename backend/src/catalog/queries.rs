@@ -7,7 +7,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::dto::QuestionFilter;
+use super::dto::{QuestionFilter, SummaryColumns};
 use crate::{
     entities::{question_roles, question_topics, questions, roles},
     error::{ApiError, ApiResult},
@@ -39,7 +39,7 @@ pub async fn role_by_slug(
 pub async fn list(
     db: &impl ConnectionTrait,
     f: &QuestionFilter,
-) -> ApiResult<(Vec<questions::Model>, Option<String>)> {
+) -> ApiResult<(Vec<SummaryColumns>, Option<String>)> {
     max_chars("role", f.role.as_deref(), 64)?;
     max_chars("industry", f.industry.as_deref(), 64)?;
     max_chars("topic", f.topic.as_deref(), 64)?;
@@ -108,6 +108,7 @@ pub async fn list(
         .filter(cond)
         .order_by_asc(questions::Column::Slug)
         .limit(limit + 1)
+        .into_partial_model::<SummaryColumns>()
         .all(db)
         .await?;
     let next = if rows.len() as u64 > limit {

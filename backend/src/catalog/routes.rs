@@ -60,7 +60,7 @@ pub async fn list_questions(
 ) -> ApiResult<HttpResponse> {
     let (rows, next_cursor) = queries::list(&state.db, &filter).await?;
     Ok(HttpResponse::Ok().json(QuestionPage {
-        items: rows.iter().map(summary).collect(),
+        items: rows.into_iter().map(summary_of).collect(),
         next_cursor,
     }))
 }

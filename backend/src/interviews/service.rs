@@ -502,9 +502,16 @@ pub async fn current_answers(
     Ok(answers::Entity::find()
         .find_also_related(evaluations::Entity)
         .filter(answers::Column::SessionId.eq(session_id))
-        .filter(answers::Column::IsCurrent.eq(true))
+        .filter(is_current_answer())
         .all(db)
         .await?)
+}
+
+/// `answers.is_current = TRUE` with the literal, not a bound parameter, so that PostgreSQL's generic
+/// plans (and SQLite) can prove the predicate of the partial index `idx_answers_current_by_session`.
+fn is_current_answer() -> Expr {
+    use sea_orm::sea_query::ExprTrait;
+    Expr::col((answers::Entity, answers::Column::IsCurrent)).eq(Expr::cust("TRUE"))
 }
 
 /// A scalar subquery used as a column.
@@ -645,7 +652,7 @@ pub async fn list(state: &AppState, user_id: Uuid, f: &SessionFilter) -> ApiResu
                 Expr::col((answers::Entity, answers::Column::SessionId))
                     .equals((practice_sessions::Entity, practice_sessions::Column::Id)),
             )
-            .and_where(Expr::col((answers::Entity, answers::Column::IsCurrent)).eq(true));
+            .and_where(is_current_answer());
     };
     let question_count = Query::select()
         .expr(Expr::col(session_questions::Column::Position).count())
