@@ -379,6 +379,14 @@ VMRSS_KB="$(awk '/^VmRSS/ {print $2}' "/proc/$SERVER_PID/status")"
 # read path (marked in the log by a psql statement), then EXPLAIN (ANALYZE, BUFFERS) each logged statement.
 PG_LOG="$(dirname "$PG_DATA")/postgres.log"
 if [[ -r "$PG_LOG" ]]; then
+  # Sign-ins still queued for bcrypt when wrk stopped finish first: their statements are not a read path's.
+  for _ in $(seq 1 30); do
+    [[ "$("$PSQL" -X -tA "$DB_URL" -c "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND pid <> pg_backend_pid()")" == 0 ]] &&
+      ! grep -q 'bcrypt-[0-9]*$' <(for t in /proc/"$SERVER_PID"/task/*; do [[ "$(cut -d' ' -f3 "$t/stat" 2>/dev/null)" == R ]] && cat "$t/comm"; done 2>/dev/null) &&
+      break
+    sleep 1
+  done
+  sleep 1
   log "capturing the SQL of each read path and its plan (log_min_duration_statement = 0 briefly)"
   LOG_OFFSET="$(stat -c %s "$PG_LOG")"
   "$PSQL" -X -q "$DB_URL" -c "ALTER SYSTEM SET log_min_duration_statement = 0" -c "SELECT pg_reload_conf()" >/dev/null
