@@ -63,7 +63,7 @@ pub async fn owned_answer(
 
 /// Refuses an answer to a session that is no longer in progress.
 pub fn ensure_in_progress(session: &practice_sessions::Model) -> ApiResult<()> {
-    if session.status == "in_progress" {
+    if session.status == SessionStatus::InProgress.as_str() {
         return Ok(());
     }
     Err(ApiError::conflict(
@@ -268,7 +268,7 @@ pub async fn create(
         user_id: Set(user.id),
         role_id: Set(role.id),
         mode: Set(req.mode.as_str().into()),
-        status: Set("in_progress".into()),
+        status: Set(SessionStatus::InProgress.as_str().into()),
         category: Set(req.category.map(|c| c.as_str().to_owned())),
         difficulty: Set(req.difficulty.map(|d| d.as_str().to_owned())),
         time_limit_seconds: Set(req.time_limit_seconds.map(|t| t as i32)),
@@ -644,7 +644,6 @@ pub async fn list(state: &AppState, user_id: Uuid, f: &SessionFilter) -> ApiResu
     max_chars("role", f.role.as_deref(), 64)?;
     max_chars("cursor", f.cursor.as_deref(), 512)?;
     let limit = limit(f.limit)?;
-    let session_id = || Expr::col((practice_sessions::Entity, practice_sessions::Column::Id));
     let current_answers_of_session = |select: &mut SelectStatement| {
         select
             .from(answers::Entity)
@@ -662,7 +661,7 @@ pub async fn list(state: &AppState, user_id: Uuid, f: &SessionFilter) -> ApiResu
                 session_questions::Entity,
                 session_questions::Column::SessionId,
             ))
-            .eq(session_id()),
+            .equals((practice_sessions::Entity, practice_sessions::Column::Id)),
         )
         .to_owned();
     let mut answered_count = Query::select();
@@ -1057,9 +1056,9 @@ pub async fn new_pending_evaluation(
 pub async fn complete(state: &AppState, user_id: Uuid, id: Uuid) -> ApiResult<Session> {
     let txn = crate::db::write_txn(&state.db).await?;
     let s = find_session(&txn, user_id, id).await?;
-    if s.status != "completed" {
+    if s.status != SessionStatus::Completed.as_str() {
         let mut am: practice_sessions::ActiveModel = s.into();
-        am.status = Set("completed".into());
+        am.status = Set(SessionStatus::Completed.as_str().into());
         am.completed_at = Set(Some(Utc::now()));
         am.updated_at = Set(Utc::now());
         am.update(&txn).await?;
@@ -1077,7 +1076,7 @@ pub async fn persist_summary_if_final(db: &DatabaseConnection, session_id: Uuid)
     else {
         return Ok(());
     };
-    if s.status != "completed" {
+    if s.status != SessionStatus::Completed.as_str() {
         return Ok(());
     }
     let n = session_questions::Entity::find()
