@@ -224,6 +224,11 @@ pub fn spec_of(q: &questions::Model) -> super::QuestionSpec {
         industry: q.industry.clone(),
         prompt: q.prompt.clone(),
         key_points: key_points(q),
+        misconceptions: q
+            .misconceptions
+            .as_ref()
+            .and_then(|m| serde_json::from_value(m.clone()).ok())
+            .unwrap_or_default(),
         rubric: serde_json::from_value(q.rubric.clone()).unwrap_or_default(),
         time_limit_seconds: q.time_limit_seconds,
         model_answer: q.model_answer.clone(),

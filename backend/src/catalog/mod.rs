@@ -104,8 +104,36 @@ impl Difficulty {
 #[serde(deny_unknown_fields)]
 pub struct KeyPoint {
     pub point: String,
+    /// A short name for the point (3–40 characters), shown in feedback.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(min_length = 3, max_length = 40)]
+    pub label: Option<String>,
     /// Words and phrases (and synonyms) an answer covering the point would use.
     pub keywords: Vec<String>,
+    /// What an interviewer asks to draw the point out of an answer that missed it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(max_length = 300)]
+    pub probe: Option<String>,
+}
+
+/// A common wrong claim candidates make on a question, with its correction and how to spot it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Misconception {
+    /// The wrong claim, as a candidate would assert it.
+    pub claim: String,
+    /// What is actually true.
+    pub correction: String,
+    /// The rubric dimension the claim costs (one of the category's rubric keys).
+    pub dimension: String,
+    /// 1-based numbers of the key points the claim contradicts: an answer asserting it never covers them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub contradicts: Vec<u8>,
+    /// Patterns, each a list of 1–4 terms that must all appear, asserted, in one sentence.
+    pub detect: Vec<Vec<String>>,
+    /// What an interviewer asks a candidate who made the claim.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub probe: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -198,6 +226,9 @@ pub struct QuestionSpec {
     pub industry: Option<String>,
     pub prompt: String,
     pub key_points: Vec<KeyPoint>,
+    /// Common wrong claims on this question (library questions have at least two).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub misconceptions: Vec<Misconception>,
     pub rubric: BTreeMap<String, String>,
     pub time_limit_seconds: i32,
     pub model_answer: String,

@@ -7,8 +7,11 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use chrono::Utc;
 use include_dir::{Dir, include_dir};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, PaginatorTrait, QueryFilter, QuerySelect, sea_query::Expr,
+    ActiveModelTrait,
+    ActiveValue::{NotSet, Set},
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+    QuerySelect,
+    sea_query::Expr,
 };
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
@@ -248,26 +251,6 @@ pub async fn retire(db: &impl ConnectionTrait, id: Uuid) -> Result<(), sea_orm::
     Ok(())
 }
 
-fn row_values(
-    spec: &QuestionSpec,
-) -> (
-    serde_json::Value,
-    serde_json::Value,
-    serde_json::Value,
-    serde_json::Value,
-    Option<serde_json::Value>,
-) {
-    (
-        serde_json::json!(spec.topics),
-        serde_json::json!(spec.roles),
-        serde_json::to_value(&spec.key_points).unwrap_or_default(),
-        serde_json::to_value(&spec.rubric).unwrap_or_default(),
-        spec.case
-            .as_ref()
-            .map(|c| serde_json::to_value(c).unwrap_or_default()),
-    )
-}
-
 pub async fn insert_question(
     db: &impl ConnectionTrait,
     spec: &QuestionSpec,
@@ -285,7 +268,7 @@ fn active_model(
     source: &str,
 ) -> questions::ActiveModel {
     let now = Utc::now();
-    let (topics, roles_json, key_points, rubric, case) = row_values(spec);
+    let json = |v: serde_json::Result<serde_json::Value>| v.unwrap_or_default();
     questions::ActiveModel {
         id: Set(id),
         slug: Set(spec.id.clone()),
@@ -294,14 +277,16 @@ fn active_model(
         difficulty: Set(spec.difficulty.as_str().into()),
         industry: Set(spec.industry.clone()),
         prompt: Set(spec.prompt.trim().to_owned()),
-        topics: Set(topics),
-        role_slugs: Set(roles_json),
-        key_points: Set(key_points),
-        rubric: Set(rubric),
+        topics: Set(serde_json::json!(spec.topics)),
+        role_slugs: Set(serde_json::json!(spec.roles)),
+        key_points: Set(json(serde_json::to_value(&spec.key_points))),
+        misconceptions: Set((!spec.misconceptions.is_empty())
+            .then(|| json(serde_json::to_value(&spec.misconceptions)))),
+        rubric: Set(json(serde_json::to_value(&spec.rubric))),
         time_limit_seconds: Set(spec.time_limit_seconds),
         model_answer: Set(spec.model_answer.trim().to_owned()),
         follow_up: Set(spec.follow_up.clone()),
-        case_data: Set(case),
+        case_data: Set(spec.case.as_ref().map(|c| json(serde_json::to_value(c)))),
         search_text: Set(search_text(spec)),
         source: Set(source.into()),
         content_hash: Set(content_hash(spec)),
@@ -348,28 +333,14 @@ pub async fn update_question(
     spec: &QuestionSpec,
     role_ids: &HashMap<String, Uuid>,
 ) -> Result<(), sea_orm::DbErr> {
-    let (topics, roles_json, key_points, rubric, case) = row_values(spec);
-    questions::ActiveModel {
-        id: Set(id),
-        category: Set(spec.category.as_str().into()),
-        difficulty: Set(spec.difficulty.as_str().into()),
-        industry: Set(spec.industry.clone()),
-        prompt: Set(spec.prompt.trim().to_owned()),
-        topics: Set(topics),
-        role_slugs: Set(roles_json),
-        key_points: Set(key_points),
-        rubric: Set(rubric),
-        time_limit_seconds: Set(spec.time_limit_seconds),
-        model_answer: Set(spec.model_answer.trim().to_owned()),
-        follow_up: Set(spec.follow_up.clone()),
-        case_data: Set(case),
-        search_text: Set(search_text(spec)),
-        content_hash: Set(content_hash(spec)),
-        updated_at: Set(Utc::now()),
-        ..Default::default()
-    }
-    .update(db)
-    .await?;
+    // Everything the spec decides; identity, version, source and creation time stay as they are.
+    let mut am = active_model(spec, id, 0, "");
+    am.slug = NotSet;
+    am.version = NotSet;
+    am.source = NotSet;
+    am.created_at = NotSet;
+    am.retired_at = NotSet;
+    am.update(db).await?;
     question_roles::Entity::delete_many()
         .filter(question_roles::Column::QuestionId.eq(id))
         .exec(db)

@@ -16,6 +16,8 @@ pub struct Model {
     pub topics: Json,
     pub role_slugs: Json,
     pub key_points: Json,
+    /// The question's common wrong claims (`catalog::Misconception`s); null when it has none.
+    pub misconceptions: Option<Json>,
     pub rubric: Json,
     pub time_limit_seconds: i32,
     #[sea_orm(column_type = "Text")]
