@@ -17,6 +17,8 @@ pub mod kind {
     pub const PASSWORD_CHANGED: &str = "password_changed";
     pub const PASSWORD_RESET_REQUESTED: &str = "password_reset_requested";
     pub const PASSWORD_RESET: &str = "password_reset";
+    /// A wrong current password on a sensitive change (password change, account deletion).
+    pub const PASSWORD_RECHECK_FAILED: &str = "password_recheck_failed";
     pub const DATA_EXPORTED: &str = "data_exported";
     pub const ACCOUNT_DELETED: &str = "account_deleted";
     pub const PLAN_CHANGED: &str = "plan_changed";

@@ -195,6 +195,8 @@ pub struct Settings {
     pub jwt_secret: Vec<u8>,
     pub access_token_ttl: Duration,
     pub refresh_token_ttl: Duration,
+    /// Absolute lifetime of a device session: refreshing never extends it past this (ASVS 7.3.2).
+    pub session_max_age: Duration,
     pub bcrypt_cost: u32,
     pub email_outbox_dir: PathBuf,
     /// Where voice recordings are stored (`AUDIO_STORAGE_DIR`, default `data/audio`).
@@ -311,6 +313,20 @@ impl Settings {
         if !matches!(app_base_url.scheme(), "http" | "https") {
             return Err(bad("APP_BASE_URL", "must be an http(s) URL"));
         }
+        // Over http the refresh cookie loses `Secure` and HSTS is off: production needs https
+        // (loopback stays allowed for a local trial of a production build).
+        let loopback = match app_base_url.host() {
+            Some(url::Host::Domain(d)) => d == "localhost",
+            Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+            Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+            None => false,
+        };
+        if production && app_base_url.scheme() != "https" && !loopback {
+            return Err(bad(
+                "APP_BASE_URL",
+                "must be an https URL when APP_ENV=production (http only for localhost)",
+            ));
+        }
 
         let jwt_secret = match get(lookup, "JWT_SECRET") {
             Some(s) if s.len() >= 32 => s.into_bytes(),
@@ -417,6 +433,12 @@ impl Settings {
             )?),
             refresh_token_ttl: Duration::from_secs(
                 parse_num(lookup, "REFRESH_TOKEN_TTL_DAYS", 30u64)? * 86_400,
+            ),
+            session_max_age: Duration::from_secs(
+                match parse_num(lookup, "SESSION_MAX_AGE_DAYS", 90u64)? {
+                    d @ 1..=365 => d * 86_400,
+                    _ => return Err(bad("SESSION_MAX_AGE_DAYS", "must be 1–365")),
+                },
             ),
             bcrypt_cost,
             email_outbox_dir: get(lookup, "EMAIL_OUTBOX_DIR")
@@ -549,6 +571,46 @@ mod tests {
         assert_eq!(err.var, "JWT_SECRET");
         let ok = settings(&[("APP_ENV", "production"), ("JWT_SECRET", &"x".repeat(32))]).unwrap();
         assert!(ok.is_production());
+    }
+
+    #[test]
+    fn production_needs_an_https_base_url_except_on_loopback() {
+        let secret = "x".repeat(32);
+        let prod = |url: &str| {
+            settings(&[
+                ("APP_ENV", "production"),
+                ("JWT_SECRET", &secret),
+                ("APP_BASE_URL", url),
+            ])
+        };
+        let err = prod("http://interviewos.example.com").unwrap_err();
+        assert_eq!(err.var, "APP_BASE_URL");
+        assert!(prod("https://interviewos.example.com").is_ok());
+        for local in [
+            "http://localhost:8080",
+            "http://127.0.0.1:8080",
+            "http://[::1]:8080",
+        ] {
+            assert!(prod(local).is_ok(), "{local}");
+        }
+        // Development keeps plain http.
+        assert!(
+            settings(&[
+                ("APP_ENV", "test"),
+                ("APP_BASE_URL", "http://dev.example.com")
+            ])
+            .is_ok()
+        );
+    }
+
+    #[test]
+    fn session_max_age_defaults_to_90_days_and_is_bounded() {
+        let s = settings(&[("APP_ENV", "test")]).unwrap();
+        assert_eq!(s.session_max_age, Duration::from_secs(90 * 86_400));
+        for bad in ["0", "366", "forever"] {
+            let err = settings(&[("APP_ENV", "test"), ("SESSION_MAX_AGE_DAYS", bad)]).unwrap_err();
+            assert_eq!(err.var, "SESSION_MAX_AGE_DAYS");
+        }
     }
 
     #[test]

@@ -8,6 +8,10 @@ mod m20261125_000003_privacy_progress;
 mod m20261125_000004_billing;
 mod m20261126_000005_voice_answers;
 mod m20261126_000006_current_answers_index;
+mod m20261207_000007_library_misconceptions_and_email_links;
+mod m20261207_000008_canonical_emails;
+
+pub mod canonical;
 
 pub struct Migrator;
 
@@ -21,6 +25,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000004_billing::Migration),
             Box::new(m20261126_000005_voice_answers::Migration),
             Box::new(m20261126_000006_current_answers_index::Migration),
+            Box::new(m20261207_000007_library_misconceptions_and_email_links::Migration),
+            Box::new(m20261207_000008_canonical_emails::Migration),
         ]
     }
 }

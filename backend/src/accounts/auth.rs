@@ -4,7 +4,8 @@ use std::pin::Pin;
 
 use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header, web};
 use sea_orm::{
-    ColumnTrait, EntityTrait, FromQueryResult, JoinType, QueryFilter, QuerySelect, RelationTrait,
+    ColumnTrait, EntityTrait, FromQueryResult, JoinType, PaginatorTrait, QueryFilter, QuerySelect,
+    RelationTrait,
 };
 use uuid::Uuid;
 
@@ -19,6 +20,8 @@ use crate::{
 pub struct AuthUser {
     pub user: users::Model,
     pub session_id: Uuid,
+    /// When the access token expires (Unix seconds): long-lived responses (event streams) end then.
+    pub token_expires_at: i64,
     /// A subscription of this user is `past_due` (the SPA shows a payment banner).
     pub payment_failing: bool,
 }
@@ -76,10 +79,29 @@ pub async fn authenticate(state: &AppState, token: &str) -> Result<AuthUser, Api
         Some(row) => Ok(AuthUser {
             user: row.user,
             session_id: claims.sid,
+            token_expires_at: claims.exp,
             payment_failing: row.payment_failing,
         }),
         None => Err(ApiError::Unauthorized("invalid_token")),
     }
+}
+
+/// Whether a device session still grants access: not signed out (alone, everywhere, or by a password
+/// change) and its account not deleted. Long-lived responses re-check it while they run.
+pub async fn session_is_live(
+    db: &sea_orm::DatabaseConnection,
+    user_id: Uuid,
+    session_id: Uuid,
+) -> Result<bool, sea_orm::DbErr> {
+    Ok(auth_sessions::Entity::find()
+        .join(JoinType::InnerJoin, auth_sessions::Relation::User.def())
+        .filter(auth_sessions::Column::Id.eq(session_id))
+        .filter(auth_sessions::Column::UserId.eq(user_id))
+        .filter(auth_sessions::Column::RevokedAt.is_null())
+        .filter(users::Column::DeletedAt.is_null())
+        .count(db)
+        .await?
+        > 0)
 }
 
 impl FromRequest for AuthUser {

@@ -7,9 +7,10 @@ pub mod routes;
 pub mod service;
 pub mod tokens;
 
-/// Trims and lower-cases an email so one address is one account.
+/// The canonical form of an address (trimmed, Unicode-normalised, lower-cased, IDNA domain), so
+/// one address is one account whatever its spelling.
 pub fn normalize_email(email: &str) -> String {
-    email.trim().to_lowercase()
+    migration::canonical::canonical_email(email)
 }
 
 /// A pragmatic address check: one `@`, a dotted domain, no spaces, ≤ 254 bytes.

@@ -257,7 +257,8 @@ pub async fn patch_me(
 
 /// Change the password; other sessions are signed out and a notice is emailed.
 #[utoipa::path(post, path = "/api/v1/me/password", tag = "account", security(("bearer" = [])), request_body = ChangePasswordRequest,
-    responses((status = 204, description = "Password changed")))]
+    responses((status = 204, description = "Password changed"),
+        (status = 429, response = crate::openapi::RateLimited)))]
 pub async fn change_password(
     state: web::Data<AppState>,
     user: AuthUser,

@@ -1,9 +1,10 @@
 //! Account logic. Handlers parse and authorize; these functions do the work in one transaction each.
 use chrono::{Duration, Utc};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter,
-    SqlErr, sea_query::Expr,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, DatabaseTransaction,
+    EntityTrait, QueryFilter, SqlErr, sea_query::Expr,
 };
+use unicode_properties::UnicodeGeneralCategory;
 use uuid::Uuid;
 
 use super::{
@@ -60,7 +61,7 @@ async fn start_session(
     }
     .insert(txn)
     .await?;
-    let refresh = insert_refresh_token(state, txn, session_id, user.id).await?;
+    let refresh = insert_refresh_token(state, txn, session_id, now, user.id).await?;
     let access = state
         .tokens
         .issue_access(user.id, session_id)
@@ -72,18 +73,20 @@ async fn insert_refresh_token(
     state: &AppState,
     txn: &DatabaseTransaction,
     session_id: Uuid,
+    session_started: chrono::DateTime<Utc>,
     user_id: Uuid,
 ) -> ApiResult<String> {
     let (token, hash) = new_opaque_token();
     let now = Utc::now();
+    let ttl = Duration::from_std(state.settings.refresh_token_ttl).unwrap_or(Duration::days(30));
+    let max_age = Duration::from_std(state.settings.session_max_age).unwrap_or(Duration::days(90));
     refresh_tokens::ActiveModel {
         id: Set(Uuid::now_v7()),
         session_id: Set(session_id),
         user_id: Set(user_id),
         token_hash: Set(hash),
         created_at: Set(now),
-        expires_at: Set(now
-            + Duration::from_std(state.settings.refresh_token_ttl).unwrap_or(Duration::days(30))),
+        expires_at: Set((now + ttl).min(session_started + max_age)),
         used_at: Set(None),
     }
     .insert(txn)
@@ -108,13 +111,43 @@ async fn token_response(
     })
 }
 
-async fn create_user_token(
+/// Issues the one-time link that an email template carries, at the moment the email is sent: the
+/// token lives only in memory and in the delivered message (the database keeps its hash). `None`
+/// when the template carries no such link or the account is gone.
+pub async fn issue_email_link(
+    db: &DatabaseConnection,
+    settings: &crate::config::Settings,
+    user_id: Uuid,
+    template: &str,
+) -> Result<Option<String>, sea_orm::DbErr> {
+    let (kind, ttl, path) = match template {
+        "verify_email" => (
+            KIND_VERIFY,
+            Duration::hours(VERIFY_TOKEN_TTL_HOURS),
+            "/verify-email#token=",
+        ),
+        "password_reset" => (
+            KIND_RESET,
+            Duration::minutes(RESET_TOKEN_TTL_MINUTES),
+            "/reset-password#token=",
+        ),
+        _ => return Ok(None),
+    };
+    let txn = crate::db::write_txn(db).await?;
+    if active_user(&txn, user_id).await.ok().flatten().is_none() {
+        return Ok(None);
+    }
+    let token = create_user_token(&txn, user_id, kind, ttl).await?;
+    txn.commit().await?;
+    Ok(Some(settings.app_link(&format!("{path}{token}"))))
+}
+
+/// Retires every unused one-time token of a kind (a new password ends all reset links).
+async fn retire_user_tokens(
     txn: &DatabaseTransaction,
     user_id: Uuid,
     kind: &str,
-    ttl: Duration,
-) -> ApiResult<String> {
-    // Only the newest link of a kind works: older unused ones are retired.
+) -> Result<(), sea_orm::DbErr> {
     user_tokens::Entity::update_many()
         .col_expr(user_tokens::Column::UsedAt, Expr::value(Utc::now()))
         .filter(user_tokens::Column::UserId.eq(user_id))
@@ -122,6 +155,17 @@ async fn create_user_token(
         .filter(user_tokens::Column::UsedAt.is_null())
         .exec(txn)
         .await?;
+    Ok(())
+}
+
+async fn create_user_token(
+    txn: &DatabaseTransaction,
+    user_id: Uuid,
+    kind: &str,
+    ttl: Duration,
+) -> Result<String, sea_orm::DbErr> {
+    // Only the newest link of a kind works: older unused ones are retired.
+    retire_user_tokens(txn, user_id, kind).await?;
     let (token, hash) = new_opaque_token();
     let now = Utc::now();
     user_tokens::ActiveModel {
@@ -255,24 +299,7 @@ pub async fn register(
         Some(SqlErr::UniqueConstraintViolation(_)) => taken(),
         _ => e.into(),
     })?;
-    let token = create_user_token(
-        &txn,
-        user.id,
-        KIND_VERIFY,
-        Duration::hours(VERIFY_TOKEN_TTL_HOURS),
-    )
-    .await?;
-    email::queue(
-        &txn,
-        Some(user.id),
-        &user.email,
-        templates::verify_email(
-            &state
-                .settings
-                .app_link(&format!("/verify-email#token={token}")),
-        ),
-    )
-    .await?;
+    email::queue(&txn, Some(user.id), &user.email, templates::verify_email()).await?;
     let (_, access, refresh) = start_session(state, &txn, &user, client).await?;
     audit::record(&txn, Some(user.id), kind::REGISTERED, Some(client), None).await?;
     txn.commit().await?;
@@ -377,7 +404,20 @@ pub async fn refresh(state: &AppState, token: &str, client: &ClientInfo) -> ApiR
     let (Some(session), Some(user)) = (session, user) else {
         return Err(invalid);
     };
-    let new_refresh = insert_refresh_token(state, &txn, session.id, user.id).await?;
+    // Each refresh extends the refresh token, never the device session: past its absolute
+    // lifetime the session ends and the user signs in again.
+    let max_age = Duration::from_std(state.settings.session_max_age).unwrap_or(Duration::days(90));
+    if session.created_at + max_age <= now {
+        auth_sessions::Entity::update_many()
+            .col_expr(auth_sessions::Column::RevokedAt, Expr::value(now))
+            .filter(auth_sessions::Column::Id.eq(session.id))
+            .exec(&txn)
+            .await?;
+        txn.commit().await?;
+        return Err(invalid);
+    }
+    let new_refresh =
+        insert_refresh_token(state, &txn, session.id, session.created_at, user.id).await?;
     let mut s: auth_sessions::ActiveModel = session.clone().into();
     s.last_used_at = Set(now);
     s.ip = Set(client.ip_string());
@@ -468,24 +508,7 @@ pub async fn resend_verification(
         return Ok(());
     }
     let txn = crate::db::write_txn(&state.db).await?;
-    let token = create_user_token(
-        &txn,
-        user.id,
-        KIND_VERIFY,
-        Duration::hours(VERIFY_TOKEN_TTL_HOURS),
-    )
-    .await?;
-    email::queue(
-        &txn,
-        Some(user.id),
-        &user.email,
-        templates::verify_email(
-            &state
-                .settings
-                .app_link(&format!("/verify-email#token={token}")),
-        ),
-    )
-    .await?;
+    email::queue(&txn, Some(user.id), &user.email, templates::verify_email()).await?;
     txn.commit().await?;
     state.jobs.notify();
     Ok(())
@@ -516,22 +539,11 @@ pub async fn forgot_password(state: &AppState, email: &str, client: &ClientInfo)
         return Ok(());
     };
     let txn = crate::db::write_txn(&state.db).await?;
-    let token = create_user_token(
-        &txn,
-        user.id,
-        KIND_RESET,
-        Duration::minutes(RESET_TOKEN_TTL_MINUTES),
-    )
-    .await?;
     email::queue(
         &txn,
         Some(user.id),
         &user.email,
-        templates::password_reset(
-            &state
-                .settings
-                .app_link(&format!("/reset-password#token={token}")),
-        ),
+        templates::password_reset(),
     )
     .await?;
     audit::record(
@@ -574,6 +586,7 @@ pub async fn reset_password(
     am.updated_at = Set(Utc::now());
     am.update(&txn).await?;
     revoke_sessions(&txn, user_id, None).await?;
+    retire_user_tokens(&txn, user_id, KIND_RESET).await?;
     audit::record(
         &txn,
         Some(user_id),
@@ -594,6 +607,37 @@ pub async fn reset_password(
     Ok(())
 }
 
+/// Re-checks the signed-in user's password before a sensitive change (new password, deletion).
+/// Limited per account, so a stolen access token cannot be used to guess the password online; each
+/// failure is audited.
+pub async fn recheck_password(
+    state: &AppState,
+    user: &users::Model,
+    password: String,
+    field: &str,
+    client: &ClientInfo,
+) -> ApiResult<()> {
+    state.limits.password_recheck(user.id)?;
+    let ok = passwords::verify(
+        password,
+        Some(user.password_hash.clone()),
+        state.dummy_hash.to_string(),
+    )
+    .await?;
+    if ok {
+        return Ok(());
+    }
+    audit::record(
+        &state.db,
+        Some(user.id),
+        kind::PASSWORD_RECHECK_FAILED,
+        Some(client),
+        Some(serde_json::json!({ "field": field })),
+    )
+    .await?;
+    Err(ApiError::validation(field, "is incorrect"))
+}
+
 pub async fn change_password(
     state: &AppState,
     user: &users::Model,
@@ -603,15 +647,7 @@ pub async fn change_password(
     client: &ClientInfo,
 ) -> ApiResult<()> {
     passwords::check_rules("new_password", &new)?;
-    let ok = passwords::verify(
-        current,
-        Some(user.password_hash.clone()),
-        state.dummy_hash.to_string(),
-    )
-    .await?;
-    if !ok {
-        return Err(ApiError::validation("current_password", "is incorrect"));
-    }
+    recheck_password(state, user, current, "current_password", client).await?;
     let hash = passwords::hash(new, state.settings.bcrypt_cost).await?;
     let txn = crate::db::write_txn(&state.db).await?;
     let mut am: users::ActiveModel = user.clone().into();
@@ -619,6 +655,7 @@ pub async fn change_password(
     am.updated_at = Set(Utc::now());
     am.update(&txn).await?;
     revoke_sessions(&txn, user.id, Some(session_id)).await?;
+    retire_user_tokens(&txn, user.id, KIND_RESET).await?;
     audit::record(
         &txn,
         Some(user.id),
@@ -653,10 +690,14 @@ pub async fn update_me(
                 "must be at most 100 characters",
             ));
         }
-        if name.chars().any(char::is_control) {
+        // Control and format characters (bidirectional overrides such as U+202E, zero-width
+        // joiners) can make a name display as something else.
+        if name.chars().any(|c| {
+            c.is_control() || c.general_category() == unicode_properties::GeneralCategory::Format
+        }) {
             return Err(ApiError::validation(
                 "display_name",
-                "must not contain control characters",
+                "must not contain control or formatting characters",
             ));
         }
         am.display_name = Set((!name.is_empty()).then_some(name));

@@ -90,7 +90,7 @@ pub async fn queue(
 pub struct SendEmailJob {
     pub db: DatabaseConnection,
     pub mailer: Arc<dyn Mailer>,
-    pub from: String,
+    pub settings: Arc<crate::config::Settings>,
 }
 
 #[async_trait]
@@ -113,13 +113,36 @@ impl JobHandler for SendEmailJob {
         if row.status == "sent" {
             return Ok(());
         }
+        // A one-time link is issued now, for this message only; the stored row keeps the placeholder.
+        let (text, html) = if row.text_body.contains(templates::ONE_TIME_LINK) {
+            let link = match row.user_id {
+                Some(user_id) => {
+                    crate::accounts::service::issue_email_link(
+                        &self.db,
+                        &self.settings,
+                        user_id,
+                        &row.template,
+                    )
+                    .await?
+                }
+                None => None,
+            };
+            let Some(link) = link else {
+                return Err(JobError::Permanent(
+                    "one-time link for no active account".into(),
+                ));
+            };
+            templates::with_link(&row.text_body, &row.html_body, &link)
+        } else {
+            (row.text_body.clone(), row.html_body.clone())
+        };
         let msg = OutgoingEmail {
             id: row.id,
-            from: self.from.clone(),
+            from: self.settings.email_from.clone(),
             to: row.to_address.clone(),
             subject: row.subject.clone(),
-            text: row.text_body.clone(),
-            html: row.html_body.clone(),
+            text,
+            html,
             template: row.template.clone(),
         };
         match self.mailer.send(&msg).await {

@@ -1,4 +1,13 @@
 //! Email templates in plain text and HTML. Links are always built from `APP_BASE_URL`.
+//!
+//! Emails that carry a one-time link (verification, password reset) are rendered and stored with
+//! [`ONE_TIME_LINK`] in its place; the delivery job issues the token and puts the real link in only
+//! the message it hands to the mailer, so no usable token ever rests in the `emails` table, a backup
+//! or an export.
+
+/// Stands in for a one-time link in stored bodies; replaced by the real link at send time.
+pub const ONE_TIME_LINK: &str = "[one-time link: in the delivered email only, never stored]";
+
 pub struct Rendered {
     pub template: &'static str,
     pub subject: String,
@@ -65,7 +74,7 @@ fn render(
     }
 }
 
-pub fn verify_email(link: &str) -> Rendered {
+pub fn verify_email() -> Rendered {
     render(
         "verify_email",
         "Confirm your email for InterviewOS",
@@ -75,11 +84,11 @@ pub fn verify_email(link: &str) -> Rendered {
             "This link expires in 24 hours. If you did not sign up, you can ignore this message."
                 .into(),
         ],
-        Some(("Confirm email", link)),
+        Some(("Confirm email", ONE_TIME_LINK)),
     )
 }
 
-pub fn password_reset(link: &str) -> Rendered {
+pub fn password_reset() -> Rendered {
     render(
         "password_reset",
         "Reset your InterviewOS password",
@@ -87,7 +96,7 @@ pub fn password_reset(link: &str) -> Rendered {
             "Someone asked to reset the password for your InterviewOS account.".into(),
             "The link works once and expires in 1 hour. If it wasn't you, ignore this email: your password stays the same.".into(),
         ],
-        Some(("Choose a new password", link)),
+        Some(("Choose a new password", ONE_TIME_LINK)),
     )
 }
 
@@ -142,18 +151,39 @@ pub fn subscription_ended(link: &str) -> Rendered {
     )
 }
 
+/// Puts a one-time link into stored bodies for the message being sent (never written back).
+pub fn with_link(text: &str, html: &str, link: &str) -> (String, String) {
+    (
+        text.replace(ONE_TIME_LINK, link),
+        html.replace(&escape(ONE_TIME_LINK), &escape(link)),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn links_appear_in_both_parts_and_html_is_escaped() {
-        let r = verify_email("http://localhost:8080/verify-email#token=a&b");
+        let r = password_changed("http://localhost:8080/forgot-password?a=1&b=2");
         assert!(
             r.text
-                .contains("http://localhost:8080/verify-email#token=a&b")
+                .contains("http://localhost:8080/forgot-password?a=1&b=2")
         );
-        assert!(r.html.contains("token=a&amp;b"));
-        assert_eq!(r.template, "verify_email");
+        assert!(r.html.contains("a=1&amp;b=2"));
+        assert_eq!(r.template, "password_changed");
+    }
+
+    #[test]
+    fn one_time_links_are_placeholders_until_sent() {
+        for r in [verify_email(), password_reset()] {
+            assert!(r.text.contains(ONE_TIME_LINK), "{}", r.template);
+            assert!(r.html.contains(&escape(ONE_TIME_LINK)), "{}", r.template);
+            assert!(!r.text.contains("token="), "{}", r.template);
+            let (text, html) = with_link(&r.text, &r.html, "https://x.test/reset#token=a&b");
+            assert!(text.contains("https://x.test/reset#token=a&b"));
+            assert!(html.contains("token=a&amp;b"));
+            assert!(!text.contains(ONE_TIME_LINK) && !html.contains(&escape(ONE_TIME_LINK)));
+        }
     }
 }

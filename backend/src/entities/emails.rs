@@ -1,4 +1,6 @@
 //! Every transactional email, recorded with the action that causes it and delivered by a job.
+//! Bodies never hold a one-time link (see `email::templates::ONE_TIME_LINK`); the export carries
+//! only the metadata (template, subject, recipient, status, times).
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
@@ -10,7 +12,9 @@ pub struct Model {
     pub to_address: String,
     pub template: String,
     pub subject: String,
+    #[serde(skip_serializing)]
     pub text_body: String,
+    #[serde(skip_serializing)]
     pub html_body: String,
     pub status: String,
     pub provider_id: Option<String>,

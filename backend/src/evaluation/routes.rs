@@ -115,8 +115,11 @@ pub async fn retry_evaluation(
 /// Sends an `evaluation` event (`{answer_id, question_id, evaluation}`) for every current answer at
 /// once and whenever one changes, and a `session` event with the session when it is completed and
 /// every evaluation has finished (then the stream ends). Authenticate with the `Authorization` header.
+/// The stream also ends when the access token expires (reconnect with a fresh one) and as soon as
+/// its device session is signed out or the account deleted. At most five streams per account.
 #[utoipa::path(get, path = "/api/v1/sessions/{id}/events", tag = "sessions", params(("id" = Uuid, Path)), security(("bearer" = [])),
-    responses((status = 200, description = "An event stream; each event is described by `SessionStreamEvent`", content_type = "text/event-stream", body = SessionStreamEvent)))]
+    responses((status = 200, description = "An event stream; each event is described by `SessionStreamEvent`", content_type = "text/event-stream", body = SessionStreamEvent),
+        (status = 429, response = crate::openapi::RateLimited)))]
 pub async fn session_events(
     state: web::Data<AppState>,
     user: AuthUser,
@@ -124,16 +127,34 @@ pub async fn session_events(
 ) -> ApiResult<impl Responder> {
     let session_id = *id;
     let user_id = user.id();
+    let device = user.session_id;
     service::find_session(&state.db, user_id, session_id).await?;
+    let slot = state
+        .live
+        .open_stream(user_id)
+        .ok_or(ApiError::RateLimited {
+            retry_after_secs: 5,
+        })?;
+    // The stream ends when the access token does; the client reconnects with a fresh one.
+    let expires_in = (user.token_expires_at - Utc::now().timestamp()).max(0) as u64;
+    let token_expiry = tokio::time::Instant::now() + Duration::from_secs(expires_in);
     let (tx, rx) = tokio::sync::mpsc::channel::<sse::Event>(32);
     let mut live = state.live.subscribe();
     let mut closing = state.live.closing();
     let state = state.clone();
     actix_web::rt::spawn(async move {
+        let _slot = slot;
         // What each answer's evaluation looked like when last sent: (status, completed_at).
         let mut sent: HashMap<Uuid, (String, Option<chrono::DateTime<Utc>>)> = HashMap::new();
         let mut tick = tokio::time::interval(Duration::from_secs(2));
         loop {
+            // Signed out (here or everywhere), password changed or account deleted: stop at once.
+            if !matches!(
+                crate::accounts::auth::session_is_live(&state.db, user_id, device).await,
+                Ok(true)
+            ) {
+                return;
+            }
             // Snapshot from the database: the first time, and on every tick (catches other processes).
             let Ok(current) = service::current_answers(&state.db, session_id).await else {
                 break;
@@ -171,13 +192,15 @@ pub async fn session_events(
                     Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
                 },
                 _ = tx.closed() => return,
+                _ = tokio::time::sleep_until(token_expiry) => return,
                 // Shutdown: end the stream cleanly (the client's EventSource reconnects elsewhere).
                 _ = closing.wait_for(|closing| *closing) => return,
             }
         }
     });
     Ok(sse::Sse::from_infallible_receiver(rx)
-        .with_keep_alive(Duration::from_secs(15))
+        // Short keep-alive: a write is how a dropped connection is noticed, and that frees its slot.
+        .with_keep_alive(Duration::from_secs(5))
         .with_retry_duration(Duration::from_secs(3)))
 }
 

@@ -21,6 +21,9 @@ pub struct RateLimits {
     /// Per account on emails we send (forgot-password, resend-verification): bounds email spend and
     /// keeps a victim able to reset even while their login is being attacked.
     email_account: Keyed,
+    /// Per signed-in account on password re-checks (change password, delete account): a stolen
+    /// access token must not allow online guessing of the password.
+    password_recheck: Keyed,
     clock: DefaultClock,
 }
 
@@ -32,6 +35,11 @@ impl RateLimits {
             auth_ip: RateLimiter::keyed(per_min(auth_per_min)),
             login_account: RateLimiter::keyed(per_min((auth_per_min / 2).max(5))),
             email_account: RateLimiter::keyed(
+                Quota::with_period(Duration::from_secs(60))
+                    .unwrap_or_else(|| per_min(1))
+                    .allow_burst(NonZeroU32::new(5).unwrap_or(NonZeroU32::MIN)),
+            ),
+            password_recheck: RateLimiter::keyed(
                 Quota::with_period(Duration::from_secs(60))
                     .unwrap_or_else(|| per_min(1))
                     .allow_burst(NonZeroU32::new(5).unwrap_or(NonZeroU32::MIN)),
@@ -61,11 +69,16 @@ impl RateLimits {
         self.check(&self.email_account, email.to_owned())
     }
 
+    pub fn password_recheck(&self, user_id: uuid::Uuid) -> Result<(), ApiError> {
+        self.check(&self.password_recheck, user_id.to_string())
+    }
+
     /// Drops idle keys so memory stays bounded under address churn.
     pub fn housekeeping(&self) {
         self.auth_ip.retain_recent();
         self.login_account.retain_recent();
         self.email_account.retain_recent();
+        self.password_recheck.retain_recent();
     }
 }
 

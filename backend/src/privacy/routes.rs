@@ -10,14 +10,11 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use crate::{
-    accounts::{
-        auth::{AdminUser, AuthUser},
-        passwords,
-    },
+    accounts::auth::{AdminUser, AuthUser},
     audit::{self, kind},
     email::{self, templates},
     entities::{auth_sessions, security_events, users},
-    error::{ApiError, ApiResult},
+    error::ApiResult,
     http::{
         client::ClientInfo,
         json::ApiJson,
@@ -218,22 +215,22 @@ pub struct DeletionScheduled {
 /// Delete the account. Access ends at once (every session signed out, sign-in refused); personal
 /// data is erased after the grace period (at most 30 days). A confirmation email is sent.
 #[utoipa::path(delete, path = "/api/v1/me", tag = "privacy", request_body = DeleteAccountRequest, security(("bearer" = [])),
-    responses((status = 202, description = "Deleted; erasure scheduled", body = DeletionScheduled)))]
+    responses((status = 202, description = "Deleted; erasure scheduled", body = DeletionScheduled),
+        (status = 429, response = crate::openapi::RateLimited)))]
 pub async fn delete_me(
     state: web::Data<AppState>,
     user: AuthUser,
     client: ClientInfo,
     body: ApiJson<DeleteAccountRequest>,
 ) -> ApiResult<HttpResponse> {
-    let ok = passwords::verify(
+    crate::accounts::service::recheck_password(
+        &state,
+        &user.user,
         body.into_inner().password,
-        Some(user.user.password_hash.clone()),
-        state.dummy_hash.to_string(),
+        "password",
+        &client,
     )
     .await?;
-    if !ok {
-        return Err(ApiError::validation("password", "is incorrect"));
-    }
     let now = Utc::now();
     let grace = state.settings.deletion_grace_days;
     let txn = crate::db::write_txn(&state.db).await?;

@@ -565,6 +565,8 @@ export interface paths {
          * @description Sends an `evaluation` event (`{answer_id, question_id, evaluation}`) for every current answer at
          *     once and whenever one changes, and a `session` event with the session when it is completed and
          *     every evaluation has finished (then the stream ends). Authenticate with the `Authorization` header.
+         *     The stream also ends when the access token expires (reconnect with a fresh one) and as soon as
+         *     its device session is signed out or the account deleted. At most five streams per account.
          */
         get: operations["session_events"];
         put?: never;
@@ -1041,7 +1043,7 @@ export interface components {
             sample_answer?: string | null;
             follow_up_question?: string | null;
             key_points: components["schemas"]["KeyPointResult"][];
-            /** @description Grader name and version, e.g. `rubric-v1` or `openai:gpt-4o-mini`. */
+            /** @description Grader name and version, e.g. `rubric-v2` or `openai:gpt-4o-mini`. */
             evaluator?: string | null;
             prompt_version?: string | null;
             /** Format: int32 */
@@ -1105,8 +1107,12 @@ export interface components {
         Interval: "month" | "year";
         KeyPoint: {
             point: string;
+            /** @description A short name for the point (3–40 characters), shown in feedback. */
+            label?: string | null;
             /** @description Words and phrases (and synonyms) an answer covering the point would use. */
             keywords: string[];
+            /** @description What an interviewer asks to draw the point out of an answer that missed it. */
+            probe?: string | null;
         };
         KeyPointResult: {
             point: string;
@@ -1137,6 +1143,21 @@ export interface components {
             created_at: string;
             /** @description `past_due` while a payment is failing (access kept for a grace period); otherwise null. */
             billing_state?: string | null;
+        };
+        /** @description A common wrong claim candidates make on a question, with its correction and how to spot it. */
+        Misconception: {
+            /** @description The wrong claim, as a candidate would assert it. */
+            claim: string;
+            /** @description What is actually true. */
+            correction: string;
+            /** @description The rubric dimension the claim costs (one of the category's rubric keys). */
+            dimension: string;
+            /** @description 1-based numbers of the key points the claim contradicts: an answer asserting it never covers them. */
+            contradicts?: number[];
+            /** @description Patterns, each a list of 1–4 terms that must all appear, asserted, in one sentence. */
+            detect: string[][];
+            /** @description What an interviewer asks a candidate who made the claim. */
+            probe?: string | null;
         };
         /** @enum {string} */
         Mode: "text" | "voice";
@@ -1259,6 +1280,8 @@ export interface components {
             industry?: string | null;
             prompt: string;
             key_points: components["schemas"]["KeyPoint"][];
+            /** @description Common wrong claims on this question (library questions have at least two). */
+            misconceptions?: components["schemas"]["Misconception"][];
             rubric: {
                 [key: string]: string;
             };
@@ -2072,6 +2095,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -2132,6 +2156,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -2842,6 +2867,7 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
