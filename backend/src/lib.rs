@@ -96,7 +96,7 @@ pub fn job_handlers(state: &AppState) -> Vec<Arc<dyn JobHandler>> {
         Arc::new(SendEmailJob {
             db: state.db.clone(),
             mailer: mailer(&state.settings),
-            from: state.settings.email_from.clone(),
+            settings: state.settings.clone(),
         }),
         Arc::new(evaluation::job::EvaluateAnswerJob {
             db: state.db.clone(),
@@ -118,6 +118,15 @@ pub fn job_handlers(state: &AppState) -> Vec<Arc<dyn JobHandler>> {
             signal: state.jobs.clone(),
         }),
     ]
+}
+
+/// The grader `interviewos eval` measures: OpenAI (or a compatible server) when configured, else the
+/// offline rubric grader.
+pub fn evaluation_grader(settings: &Settings) -> Arc<dyn evaluation::Grader> {
+    match &settings.openai {
+        Some(o) => Arc::new(evaluation::openai::OpenAiGrader::new(o)),
+        None => Arc::new(evaluation::OfflineGrader),
+    }
 }
 
 pub fn worker_pool(state: &AppState) -> WorkerPool {
@@ -302,6 +311,7 @@ fn warm_up_grader() {
             category: interviewos_grader::Category::Behavioral,
             prompt: "Tell me about a time you led a project.",
             key_points: &[],
+            misconceptions: &[],
             rubric: &rubric,
             time_limit_seconds: Some(120),
             model_answer: "",

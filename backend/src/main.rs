@@ -59,6 +59,16 @@ enum Command {
     },
     /// Exit 0 when GET /health/live on BIND_ADDR answers 200 (for container health checks).
     Healthcheck,
+    /// Measure grading accuracy on the labelled answer pairs (`make eval`): the offline grader, or
+    /// the OpenAI-compatible server configured by OPENAI_API_KEY/OPENAI_BASE_URL/OPENAI_MODEL.
+    Eval {
+        /// Folder holding `pairs/` (tuning) and `holdout/` (held out).
+        #[arg(long, default_value = "grader/eval")]
+        dir: std::path::PathBuf,
+        /// Print every grade of the tuning pairs of this question instead of the report.
+        #[arg(long)]
+        explain: Option<String>,
+    },
 }
 
 #[actix_web::main]
@@ -175,6 +185,16 @@ async fn main() -> anyhow::Result<()> {
             db::migrate(&db).await?;
             let report = interviewos::seed_library(&db).await?;
             println!("{report:?}");
+        }
+        Command::Eval { dir, explain } => {
+            let grader = interviewos::evaluation_grader(&settings);
+            let report = interviewos::evaluation::measure::evaluate(
+                grader.as_ref(),
+                &dir,
+                explain.as_deref(),
+            )
+            .await?;
+            println!("{report}");
         }
         Command::Healthcheck => {
             let addr = settings.bind_addr.replace("0.0.0.0", "127.0.0.1");

@@ -100,7 +100,7 @@ async fn the_offline_grader_evaluates_an_answer_completely() {
             !d["comment"].as_str().unwrap().is_empty() && !d["name"].as_str().unwrap().is_empty()
         );
     }
-    assert_eq!(e["evaluator"], "rubric-v1");
+    assert_eq!(e["evaluator"], "rubric-v2");
     assert!(!e["summary"].as_str().unwrap().is_empty());
     assert!(!e["improvements"].as_array().unwrap().is_empty());
     assert!(e["sample_answer"].as_str().unwrap().len() > 80);

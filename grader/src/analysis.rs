@@ -2,6 +2,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 
+use crate::claims;
 use crate::coverage::{self, PointCoverage};
 use crate::fluency::{self, Fluency};
 use crate::numbers::{self, ArithCheck, FigureCheck, Mention};
@@ -49,6 +50,8 @@ pub(crate) struct Analysis<'a> {
     pub doc: Doc<'a>,
     pub mentions: Vec<Mention>,
     pub coverage: Vec<PointCoverage>,
+    /// The question's misconceptions that the answer asserts.
+    pub misconceptions: Vec<claims::Asserted>,
     /// Mean key-point strength, 0–1.
     pub coverage_frac: f32,
     pub covered: usize,
@@ -83,11 +86,110 @@ pub(crate) struct Analysis<'a> {
     rubric_overlap: BTreeMap<String, f32>,
 }
 
+/// A misconception the answer asserts takes away the key points it contradicts, and any point whose
+/// only evidence is the sentence that asserts it (a wrong statement is no evidence of a right one).
+fn contradict_by_misconceptions(
+    coverage: &mut [PointCoverage],
+    input: &GradingInput,
+    found: &[claims::Asserted],
+    doc: &Doc,
+) {
+    for f in found {
+        let m = &input.misconceptions[f.index];
+        let sentence_start = doc
+            .tokens
+            .iter()
+            .position(|t| t.sentence == f.sentence)
+            .unwrap_or(0);
+        for &k in &m.contradicts {
+            if let Some(c) = coverage.get_mut(usize::from(k).wrapping_sub(1)) {
+                c.covered = false;
+                c.contradicted = true;
+                c.strength = 0.0;
+                c.places = vec![sentence_start];
+                c.note = Some(m.correction.trim().to_string());
+            }
+        }
+    }
+    let wrong_sentences: HashSet<usize> = found.iter().map(|f| f.sentence).collect();
+    for c in coverage.iter_mut().filter(|c| c.covered) {
+        if !c.places.is_empty()
+            && c.places
+                .iter()
+                .all(|&p| wrong_sentences.contains(&doc.tokens[p].sentence))
+        {
+            c.covered = false;
+            c.strength = c.strength.min(0.3);
+        }
+    }
+}
+
+/// A key point that names a figure ("roughly 2.5–3 million coffees a day") is not met by a sentence
+/// that states the same kind of figure far from it ("450 million coffees a day"): the point is
+/// contradicted and the wrong figure quoted, unless the answer states the right figure somewhere.
+fn contradict_by_figures(
+    coverage: &mut [PointCoverage],
+    points: &[crate::KeyPoint],
+    doc: &Doc,
+    mentions: &[Mention],
+) {
+    for (c, kp) in coverage.iter_mut().zip(points) {
+        if !c.covered {
+            continue;
+        }
+        let expected: Vec<Mention> = numbers::extract_str(&kp.point)
+            .into_iter()
+            .filter(|m| !m.year_like)
+            .collect();
+        if expected.is_empty() {
+            continue;
+        }
+        let comparable = |m: &Mention, f: &Mention| {
+            m.kind == f.kind
+                && (m.currency.is_none() || f.currency.is_none() || m.currency == f.currency)
+        };
+        let nearest = |m: &Mention| {
+            expected
+                .iter()
+                .filter(|f| comparable(m, f))
+                .map(|f| numbers::magnitude_ratio(f, m))
+                .fold(f64::INFINITY, f64::min)
+        };
+        let usable = mentions.iter().filter(|m| !m.year_like);
+        if usable.clone().any(|m| nearest(m) <= 1.5) {
+            continue;
+        }
+        let point_sentences: HashSet<usize> =
+            c.places.iter().map(|&p| doc.tokens[p].sentence).collect();
+        if let Some(wrong) = usable
+            .filter(|m| point_sentences.contains(&doc.sentence_of(m.start)))
+            .find(|m| nearest(m) > 3.0)
+        {
+            c.covered = false;
+            c.contradicted = true;
+            c.strength = 0.0;
+            c.places = vec![doc.tokens.partition_point(|t| t.start < wrong.start)];
+            c.note = Some(format!(
+                "The answer says {}; the expected figure is {}.",
+                wrong.text.trim(),
+                expected
+                    .iter()
+                    .map(|f| f.text.trim())
+                    .collect::<Vec<_>>()
+                    .join("–")
+            ));
+        }
+    }
+}
+
 impl<'a> Analysis<'a> {
     pub fn new(input: &'a GradingInput<'a>, text: &'a str, injection: Vec<String>) -> Self {
         let doc = Doc::new(text);
         let mentions: Vec<Mention> = numbers::extract(&doc);
-        let coverage = coverage::assess(input.key_points, &doc, &mentions);
+        let mut coverage = coverage::assess(input.key_points, &doc, &mentions);
+        let misconceptions = claims::find_misconceptions(input.misconceptions, &doc, &mentions);
+        contradict_by_misconceptions(&mut coverage, input, &misconceptions, &doc);
+        contradict_by_figures(&mut coverage, input.key_points, &doc, &mentions);
         let covered = coverage.iter().filter(|c| c.covered).count();
         let cues = Cues::find(text);
         let fluency = fluency::measure(text);
@@ -211,6 +313,7 @@ impl<'a> Analysis<'a> {
             doc,
             mentions,
             coverage,
+            misconceptions,
             coverage_frac,
             covered,
             cues,

@@ -4,18 +4,29 @@
 //! (with at most one extra word between phrase words), is evidence. Keywords containing numbers are
 //! matched as quantities ("720" matches "£720m" and "0.72bn"). When no keyword matches, a point can
 //! still be partly covered if most of its own content words appear in the answer.
+//!
+//! Only asserted evidence counts (see [`crate::claims`]): a keyword in a negated clause, or next to
+//! the opposite of a direction the point states, is not evidence for a point that asserts something;
+//! when all of a point's evidence is of that kind, the point is *contradicted*.
 
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use crate::KeyPoint;
 use crate::numbers::{self, Mention};
 use crate::text::{self, Doc};
+use crate::{KeyPoint, claims};
 
 /// Coverage of one key point.
 #[derive(Debug, Clone)]
 pub(crate) struct PointCoverage {
     pub point: String,
+    /// Token indices of the places the point is met (or, when contradicted, contradicted).
+    pub places: Vec<usize>,
+    /// The answer asserts the opposite of the point (negated or reversed evidence only), or a
+    /// misconception or figure that contradicts it.
+    pub contradicted: bool,
+    /// Why it was contradicted, when a figure or misconception says so.
+    pub note: Option<String>,
     /// 0.0–1.0: 0.6 with one keyword hit, 0.85 with two, 1.0 with three or more; up to 0.55 for
     /// paraphrase (most of the point's own words) without any keyword.
     pub strength: f32,
@@ -28,7 +39,7 @@ pub(crate) struct PointCoverage {
 const COVERED_AT: f32 = 0.5;
 
 /// A keyword compiled for matching.
-enum Pattern {
+pub(crate) enum Pattern {
     /// Stemmed phrase, plus the stem of all words joined ("b-tree" → "btree").
     Phrase {
         stems: Vec<String>,
@@ -150,7 +161,7 @@ fn synonyms(keyword: &str) -> Option<&'static [Pattern]> {
         .map(|g| g.patterns.as_slice())
 }
 
-fn compile(keyword: &str) -> Option<Pattern> {
+pub(crate) fn compile(keyword: &str) -> Option<Pattern> {
     let words = text::phrase_words(keyword);
     if words.is_empty() {
         return None;
@@ -214,6 +225,67 @@ impl<'a> Index<'a> {
             first,
             first_joined,
         }
+    }
+
+    /// Token indices of every place the pattern matches (at most a few dozen).
+    fn find_all(&self, p: &Pattern) -> Vec<usize> {
+        let toks = &self.doc.tokens;
+        match p {
+            Pattern::Phrase { stems, joined } => {
+                let mut out = Vec::new();
+                for i in 0..toks.len() {
+                    if out.len() >= 32 {
+                        break;
+                    }
+                    let joined_here = joined.as_deref().is_some_and(|j| {
+                        toks[i].stem == j
+                            || (i + 1 < toks.len()
+                                && toks[i].sentence == toks[i + 1].sentence
+                                && text::stem(&format!("{}{}", toks[i].lower, toks[i + 1].lower))
+                                    == j)
+                    });
+                    if joined_here || self.phrase_at(i, stems) {
+                        out.push(i);
+                    }
+                }
+                if out.is_empty() && stems.len() == 1 {
+                    // Written as two words ("pay back" for "payback").
+                    out.extend(self.find(p));
+                }
+                out
+            }
+            Pattern::Quantity { mention, words } => self
+                .mentions
+                .iter()
+                .filter(|m| {
+                    numbers::same_quantity(mention, m)
+                        && (words.is_empty() || self.words_near(m, words))
+                })
+                .map(|m| {
+                    toks.iter()
+                        .position(|t| t.start >= m.start)
+                        .unwrap_or(toks.len().saturating_sub(1))
+                })
+                .collect(),
+        }
+    }
+
+    /// Whether the stemmed phrase starts at token `i` (one extra word allowed between words).
+    fn phrase_at(&self, i: usize, stems: &[String]) -> bool {
+        let toks = &self.doc.tokens;
+        if toks[i].stem != stems[0] {
+            return false;
+        }
+        let mut at = i;
+        for want in &stems[1..] {
+            match (at + 1..(at + 3).min(toks.len()))
+                .find(|&k| toks[k].sentence == toks[i].sentence && toks[k].stem == *want)
+            {
+                Some(k) => at = k,
+                None => return false,
+            }
+        }
+        true
     }
 
     /// Token index of the first place the pattern matches, if any.
@@ -290,17 +362,34 @@ pub(crate) fn assess(points: &[KeyPoint], doc: &Doc, mentions: &[Mention]) -> Ve
     points
         .iter()
         .map(|kp| {
-            let hits: Vec<(String, usize)> = kp
-                .keywords
-                .iter()
-                .filter_map(|k| {
-                    let direct = compile(k).and_then(|p| index.find(&p));
-                    let via_synonym = || synonyms(k)?.iter().filter_map(|p| index.find(p)).min();
-                    direct
-                        .or_else(via_synonym)
-                        .map(|at| (k.trim().to_string(), at))
-                })
-                .collect();
+            // A point that itself denies something ("it is not the probability…") is met by
+            // negated wording; polarity is only enforced for points that assert.
+            let asserts = !claims::has_negation(&kp.point);
+            let dirs = claims::directions(&kp.point, &kp.keywords);
+            let mut hits: Vec<(String, usize)> = Vec::new();
+            let mut against: Vec<usize> = Vec::new();
+            for k in &kp.keywords {
+                let self_polar = claims::has_negation(k);
+                let mut places = compile(k).map(|p| index.find_all(&p)).unwrap_or_default();
+                if places.is_empty()
+                    && let Some(syn) = synonyms(k)
+                {
+                    places = syn.iter().flat_map(|p| index.find_all(p)).collect();
+                    places.sort_unstable();
+                }
+                let mut good = None;
+                for at in places {
+                    let denied = asserts && !self_polar && claims::negated(doc, at);
+                    if denied || claims::reversed(doc, at, &dirs) {
+                        against.push(at);
+                    } else if good.is_none() {
+                        good = Some(at);
+                    }
+                }
+                if let Some(at) = good {
+                    hits.push((k.trim().to_string(), at));
+                }
+            }
             // Evidence is counted by place: keywords matched within two words of each other ("bug
             // fix") are one piece of evidence, not two.
             let mut places: Vec<usize> = hits.iter().map(|h| h.1).collect();
@@ -325,11 +414,27 @@ pub(crate) fn assess(points: &[KeyPoint], doc: &Doc, mentions: &[Mention]) -> Ve
                     .count() as f32
                     / point_stems.len() as f32
             };
-            // Paraphrase without the keywords: most of the point's own words present.
-            let overlap_strength = if overlap >= 0.6 { 0.55 } else { overlap * 0.5 };
+            // Paraphrase without the keywords: most of the point's own words present. Not when the
+            // answer's only mentions of the point deny or reverse it.
+            let contradicted = places.is_empty() && !against.is_empty();
+            let overlap_strength = if contradicted {
+                0.0
+            } else if overlap >= 0.6 {
+                0.55
+            } else {
+                overlap * 0.5
+            };
             let strength = keyword_strength.max(overlap_strength);
+            if contradicted {
+                against.sort_unstable();
+                against.dedup_by(|b, a| b.abs_diff(*a) <= 2);
+                places = against;
+            }
             PointCoverage {
                 point: kp.point.trim().to_string(),
+                places,
+                contradicted,
+                note: None,
                 strength,
                 covered: strength >= COVERED_AT,
                 matched,
@@ -346,6 +451,7 @@ mod tests {
         KeyPoint {
             point: point.into(),
             keywords: keywords.iter().map(|s| s.to_string()).collect(),
+            label: None,
         }
     }
 
@@ -397,6 +503,36 @@ mod tests {
         let q = [kp("Reflects", &["learned"])];
         assert!(cover(&q, "I realised I had been too quick to judge")[0].covered);
         assert!(!cover(&q, "We shipped it on Friday")[0].covered);
+    }
+
+    #[test]
+    fn negated_or_reversed_evidence_does_not_cover_and_contradicts() {
+        let p = [kp(
+            "Explains write overhead because every insert must maintain the index",
+            &["insert", "write overhead", "slower writes"],
+        )];
+        let c = &cover(
+            &p,
+            "Indexes make inserts faster, which is why I add them everywhere.",
+        )[0];
+        assert!(!c.covered && c.contradicted, "{c:?}");
+        let c = &cover(
+            &p,
+            "Every insert also has to maintain the index, so writes get slower.",
+        )[0];
+        assert!(c.covered && !c.contradicted);
+        let q = [kp(
+            "Notes the planner can skip an index on low-selectivity columns",
+            &["planner", "selectivity"],
+        )];
+        let c = &cover(&q, "It has nothing to do with selectivity.")[0];
+        assert!(!c.covered && c.contradicted);
+        // A point that denies something is met by denial.
+        let r = [kp(
+            "States that it is not the probability that the null is true",
+            &["probability the null is true"],
+        )];
+        assert!(cover(&r, "It is not the probability the null is true.")[0].covered);
     }
 
     #[test]

@@ -7,7 +7,91 @@ use crate::numbers::FigureStatus;
 use crate::scoring::{INJECTION_PENALTY, NO_COVERAGE_CAP, Scored, presentation_key};
 use crate::structure::{Hits, STAR_NAMES};
 use crate::text::truncate_chars;
-use crate::{Category, DimensionScore, Grade, KeyPointResult, overall_score};
+use crate::{
+    Category, DimensionScore, Evidence, FigureResult, FigureVerdict, Grade, KeyPointResult,
+    MisconceptionFound, PointStatus, overall_score,
+};
+
+/// Longest quote an evidence span carries; longer sentences are cut around the evidence.
+const MAX_EVIDENCE_BYTES: usize = 280;
+
+/// Evidence for the byte range `start..end` of the analysed text, located in the answer as
+/// submitted (injection removal and the length bound change the analysed text, not the words).
+fn evidence(a: &Analysis, start: usize, end: usize) -> Option<Evidence> {
+    let analysed = a.doc.text;
+    let quote = analysed.get(start..end)?.trim();
+    if quote.is_empty() {
+        return None;
+    }
+    let original = a.input.answer;
+    let at = original.find(quote)?;
+    let chars_before = original[..at].chars().count();
+    let len = quote.chars().count();
+    Some(Evidence {
+        start: chars_before as u32,
+        end: (chars_before + len) as u32,
+        quote: quote.to_string(),
+    })
+}
+
+/// The sentence around token `i`, cut to [`MAX_EVIDENCE_BYTES`] around the token when long.
+fn sentence_span(a: &Analysis, i: usize) -> Option<(usize, usize)> {
+    let t = a.doc.tokens.get(i)?;
+    let (s, e) = *a.doc.sentences.get(t.sentence)?;
+    if e - s <= MAX_EVIDENCE_BYTES {
+        return Some((s, e));
+    }
+    let text = a.doc.text;
+    let half = MAX_EVIDENCE_BYTES / 2;
+    let mut lo = t.start.saturating_sub(half).max(s);
+    while !text.is_char_boundary(lo) {
+        lo += 1;
+    }
+    // Start and end on word boundaries.
+    lo = text[lo..t.start]
+        .find(' ')
+        .map_or(lo, |k| lo + k + 1)
+        .min(t.start);
+    let mut hi = (t.end + half).min(e);
+    while !text.is_char_boundary(hi) {
+        hi -= 1;
+    }
+    hi = text[t.end..hi].rfind(' ').map_or(hi, |k| t.end + k);
+    Some((lo, hi))
+}
+
+/// One evidence span per sentence the point is met in (at most three).
+fn point_evidence(a: &Analysis, places: &[usize]) -> Vec<Evidence> {
+    let mut seen = std::collections::HashSet::new();
+    places
+        .iter()
+        .filter(|&&p| a.doc.tokens.get(p).is_some_and(|t| seen.insert(t.sentence)))
+        .filter_map(|&p| sentence_span(a, p).and_then(|(s, e)| evidence(a, s, e)))
+        .take(3)
+        .collect()
+}
+
+fn figure_result(a: &Analysis, f: &crate::numbers::FigureCheck) -> FigureResult {
+    let (status, stated) = match &f.status {
+        FigureStatus::Matched(t) => (FigureVerdict::Correct, Some(t.clone())),
+        FigureStatus::Close(t) => (FigureVerdict::Close, Some(t.clone())),
+        FigureStatus::Wrong(t) => (FigureVerdict::Wrong, Some(t.clone())),
+        FigureStatus::Missing => (FigureVerdict::Missing, None),
+    };
+    let evidence = stated.as_deref().and_then(|t| {
+        let at = a.doc.text.find(t)?;
+        let i = a.doc.tokens.partition_point(|tok| tok.start < at);
+        sentence_span(a, i.min(a.doc.tokens.len().saturating_sub(1)))
+            .and_then(|(s, e)| evidence(a, s, e))
+    });
+    FigureResult {
+        label: f.label.clone(),
+        expected: f.expected.clone(),
+        status,
+        stated,
+        evidence,
+    }
+}
 
 /// Dimensions at or above this are called strengths.
 const STRENGTH_AT: f32 = 7.0;
@@ -26,19 +110,65 @@ pub(crate) fn build(a: &Analysis, scores: &[Scored]) -> Grade {
         })
         .collect();
     let overall = overall_score(a.category, &dimensions);
+    let misconceptions: Vec<MisconceptionFound> = a
+        .misconceptions
+        .iter()
+        .filter_map(|f| {
+            let m = &a.input.misconceptions[f.index];
+            let (s, e) = *a.doc.sentences.get(f.sentence)?;
+            Some(MisconceptionFound {
+                claim: m.claim.trim().to_string(),
+                correction: m.correction.trim().to_string(),
+                dimension: m.dimension.clone(),
+                evidence: evidence(a, s, e)?,
+            })
+        })
+        .collect();
+    // Wrong claims come first: they are what the candidate most needs to hear.
+    let mut improvements_list: Vec<String> = misconceptions
+        .iter()
+        .map(|m| format!("You said \"{}\" — {}", m.evidence.quote, m.correction))
+        .collect();
+    for c in a.coverage.iter().filter(|c| c.contradicted) {
+        // Misconception corrections are already listed above.
+        if let Some(note) = &c.note
+            && !improvements_list.iter().any(|i| i.ends_with(note.as_str()))
+        {
+            improvements_list.push(note.clone());
+        }
+    }
+    improvements_list.extend(improvements(a, scores));
+    improvements_list.dedup();
     Grade {
         overall_score: overall,
         summary: summary(a, scores, overall),
         strengths: strengths(a, scores),
-        improvements: improvements(a, scores),
+        improvements: improvements_list,
         key_points: a
             .coverage
             .iter()
-            .map(|c| KeyPointResult {
+            .zip(a.input.key_points)
+            .map(|(c, kp)| KeyPointResult {
                 point: c.point.clone(),
                 covered: c.covered,
+                label: kp.label.clone(),
+                status: if c.covered {
+                    PointStatus::Covered
+                } else if c.contradicted {
+                    PointStatus::Contradicted
+                } else {
+                    PointStatus::Missed
+                },
+                evidence: if c.covered || c.contradicted {
+                    point_evidence(a, &c.places)
+                } else {
+                    Vec::new()
+                },
+                note: c.note.clone().filter(|_| c.contradicted),
             })
             .collect(),
+        misconceptions,
+        figures: a.figures.iter().map(|f| figure_result(a, f)).collect(),
         sample_answer: a.input.model_answer.trim().to_string(),
         follow_up_question: follow_up(a),
         dimensions,

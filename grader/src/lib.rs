@@ -10,12 +10,13 @@
 //! use std::collections::BTreeMap;
 //! use interviewos_grader::{Category, GradingInput, KeyPoint, RubricGrader};
 //!
-//! let key_points = vec![KeyPoint { point: "Explains write overhead".into(), keywords: vec!["insert".into(), "overhead".into()] }];
+//! let key_points = vec![KeyPoint { point: "Explains write overhead".into(), keywords: vec!["insert".into(), "overhead".into()], label: None }];
 //! let rubric = BTreeMap::new();
 //! let input = GradingInput {
 //!     category: Category::Technical,
 //!     prompt: "When would an index make things worse?",
 //!     key_points: &key_points,
+//!     misconceptions: &[],
 //!     rubric: &rubric,
 //!     time_limit_seconds: Some(120),
 //!     model_answer: "Every insert must also update the index, so writes slow down.",
@@ -36,6 +37,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 mod analysis;
+mod claims;
 mod coverage;
 mod delivery;
 mod feedback;
@@ -135,6 +137,86 @@ impl FromStr for Category {
 pub struct KeyPoint {
     pub point: String,
     pub keywords: Vec<String>,
+    /// A short name for feedback (the point itself is used when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+}
+
+impl KeyPoint {
+    /// The name feedback shows: the label, or the point itself.
+    pub fn name(&self) -> &str {
+        self.label.as_deref().unwrap_or(&self.point).trim()
+    }
+}
+
+/// A common wrong claim on a question, its correction, and the patterns that spot it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Misconception {
+    pub claim: String,
+    pub correction: String,
+    /// The dimension key the claim costs.
+    pub dimension: String,
+    /// 1-based key points the claim contradicts.
+    #[serde(default)]
+    pub contradicts: Vec<u8>,
+    /// Each pattern: 1–4 terms that must all appear, asserted, in one sentence.
+    pub detect: Vec<Vec<String>>,
+}
+
+/// The part of the submitted answer a verdict rests on: character (Unicode scalar) offsets into the
+/// answer exactly as submitted, and the quoted text.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Evidence {
+    pub start: u32,
+    pub end: u32,
+    pub quote: String,
+}
+
+/// What the grader concluded about a key point.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum PointStatus {
+    /// Asserted by the answer.
+    Covered,
+    /// Not found (the default for evaluations stored before statuses existed).
+    #[default]
+    Missed,
+    /// The answer asserts the opposite, a misconception that contradicts it, or a figure far off.
+    Contradicted,
+}
+
+/// A misconception the answer asserts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MisconceptionFound {
+    pub claim: String,
+    pub correction: String,
+    pub dimension: String,
+    pub evidence: Evidence,
+}
+
+/// How a stated figure compares with the one expected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FigureVerdict {
+    Correct,
+    /// Estimation only: the right order of magnitude, but off.
+    Close,
+    Wrong,
+    Missing,
+}
+
+/// One expected figure (case calculation or estimate) and what the answer said.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FigureResult {
+    pub label: String,
+    /// The expected figure in its units, e.g. "£3.8m" or "2.6%".
+    pub expected: String,
+    pub status: FigureVerdict,
+    /// The figure as the answer wrote it, when it gave one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stated: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<Evidence>,
 }
 
 /// A number the answer should reach, from a case's calculations (`label`, `value`, unit such as
@@ -152,6 +234,8 @@ pub struct GradingInput<'a> {
     pub category: Category,
     pub prompt: &'a str,
     pub key_points: &'a [KeyPoint],
+    /// The question's common wrong claims.
+    pub misconceptions: &'a [Misconception],
     /// Rubric text per dimension key (what "excellent" looks like).
     pub rubric: &'a BTreeMap<String, String>,
     pub time_limit_seconds: Option<u32>,
@@ -174,11 +258,21 @@ pub struct DimensionScore {
     pub comment: String,
 }
 
-/// Whether one key point was covered.
+/// Whether one key point was covered, and where.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct KeyPointResult {
     pub point: String,
     pub covered: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    #[serde(default)]
+    pub status: PointStatus,
+    /// Where the answer meets (or contradicts) the point; empty when missed.
+    #[serde(default)]
+    pub evidence: Vec<Evidence>,
+    /// Why a point was contradicted ("says 450 million; expected about 2.5–3 million").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// The evaluation stored for an answer.
@@ -191,6 +285,12 @@ pub struct Grade {
     pub strengths: Vec<String>,
     pub improvements: Vec<String>,
     pub key_points: Vec<KeyPointResult>,
+    /// Wrong claims the answer asserts, with their corrections.
+    #[serde(default)]
+    pub misconceptions: Vec<MisconceptionFound>,
+    /// Expected figures (cases, estimates) and what the answer stated.
+    #[serde(default)]
+    pub figures: Vec<FigureResult>,
     pub sample_answer: String,
     pub follow_up_question: String,
 }
@@ -311,7 +411,7 @@ pub struct RubricGrader;
 
 impl RubricGrader {
     /// Stored with each evaluation so results can be traced to the grader version.
-    pub const NAME: &'static str = "rubric-v1";
+    pub const NAME: &'static str = "rubric-v2";
 
     /// Grades one answer. Never panics; empty or off-topic answers score low everywhere.
     pub fn grade(&self, input: &GradingInput) -> Grade {

@@ -384,6 +384,32 @@ pub(crate) fn same_quantity(a: &Mention, b: &Mention) -> bool {
     implied(a, b) || implied(b, a)
 }
 
+/// How far apart two quantities are, as a ratio ≥ 1 (1 = equal), reading a bare number in whichever
+/// implied scale (units, thousands, millions, billions) brings it closest to the other.
+pub(crate) fn magnitude_ratio(a: &Mention, b: &Mention) -> f64 {
+    let scales = |m: &Mention| -> Vec<f64> {
+        if m.is_bare() {
+            vec![1.0, 1e3, 1e6, 1e9]
+        } else {
+            vec![m.scale]
+        }
+    };
+    let mut best = f64::INFINITY;
+    for sa in scales(a) {
+        for sb in scales(b) {
+            let (x, y) = ((a.raw * sa).abs(), (b.raw * sb).abs());
+            if x == 0.0 || y == 0.0 {
+                if x == y {
+                    return 1.0;
+                }
+                continue;
+            }
+            best = best.min(x.max(y) / x.min(y));
+        }
+    }
+    best
+}
+
 /// An expected figure turned into a mention so the same comparison applies.
 fn figure_mention(f: &ExpectedFigure) -> Mention {
     let unit = f

@@ -44,6 +44,23 @@ pub(crate) fn presentation_key(c: Category) -> &'static str {
 /// keeps such answers below 25 overall whatever else they do well.
 pub(crate) const NO_COVERAGE_CAP: f32 = 2.4;
 
+/// Ceiling on a dimension the answer asserts one of the question's misconceptions against (a cap,
+/// not a nudge: fluent wrong claims must not outscore brief right ones); two or more cap it lower.
+pub(crate) const MISCONCEPTION_CAP: [f32; 2] = [4.0, 2.5];
+
+fn misconception_cap(a: &Analysis, key: &str) -> f32 {
+    let n = a
+        .misconceptions
+        .iter()
+        .filter(|f| a.input.misconceptions[f.index].dimension == key)
+        .count();
+    match n {
+        0 => 10.0,
+        1 => MISCONCEPTION_CAP[0],
+        _ => MISCONCEPTION_CAP[1],
+    }
+}
+
 /// Scores all dimensions of the answer's category.
 pub(crate) fn score(a: &Analysis) -> Vec<Scored> {
     let cap = if !a.coverage.is_empty() && a.covered == 0 {
@@ -63,7 +80,9 @@ pub(crate) fn score(a: &Analysis) -> Vec<Scored> {
             let mut s = if a.words() == 0 {
                 0.0
             } else {
-                (with_rubric * gate).min(cap)
+                (with_rubric * gate)
+                    .min(cap)
+                    .min(misconception_cap(a, spec.key))
             };
             if !a.injection.is_empty() && spec.key == presentation_key(a.category) {
                 s -= INJECTION_PENALTY;

@@ -24,6 +24,7 @@ fn kp(point: &str, keywords: &[&str]) -> KeyPoint {
     KeyPoint {
         point: point.into(),
         keywords: keywords.iter().map(|s| s.to_string()).collect(),
+        label: None,
     }
 }
 
@@ -37,6 +38,7 @@ impl Q {
             category: self.category,
             prompt: self.prompt,
             key_points: &self.key_points,
+            misconceptions: &[],
             rubric: &self.rubric,
             time_limit_seconds: self.time_limit,
             model_answer: self.model,
@@ -621,7 +623,7 @@ fn grading_is_deterministic_and_serialisable() {
     let back: Grade = serde_json::from_str(&json).expect("deserialise");
     assert_eq!(a, back);
     assert!(json.contains("\"overall_score\"") && json.contains("\"follow_up_question\""));
-    assert_eq!(RubricGrader::NAME, "rubric-v1");
+    assert_eq!(RubricGrader::NAME, "rubric-v2");
 }
 
 #[test]

@@ -45,6 +45,7 @@ impl Question {
             category: self.category,
             prompt: &self.prompt,
             key_points: &self.key_points,
+            misconceptions: &[],
             rubric: &self.rubric,
             time_limit_seconds: self.time_limit_seconds,
             model_answer: &self.model_answer,

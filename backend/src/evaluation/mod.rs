@@ -1,12 +1,15 @@
 //! Evaluation: two graders behind one trait (the offline rubric grader, and OpenAI or any compatible
 //! server), the durable job that runs them, live progress over SSE, and the training-data export.
 pub mod job;
+pub mod measure;
 pub mod openai;
 pub mod routes;
 pub mod training;
 
 use async_trait::async_trait;
-use interviewos_grader::{ExpectedFigure, Grade, GradingInput, KeyPoint, RubricGrader};
+use interviewos_grader::{
+    ExpectedFigure, Grade, GradingInput, KeyPoint, Misconception, RubricGrader,
+};
 
 use crate::{
     catalog::{Category, dto as catalog_dto},
@@ -19,6 +22,7 @@ pub struct GradingRequest {
     pub category: Category,
     pub prompt: String,
     pub key_points: Vec<KeyPoint>,
+    pub misconceptions: Vec<Misconception>,
     pub rubric: std::collections::BTreeMap<String, String>,
     pub time_limit_seconds: Option<u32>,
     pub model_answer: String,
@@ -30,7 +34,19 @@ pub struct GradingRequest {
 
 impl GradingRequest {
     pub fn new(q: &questions::Model, a: &answers::Model) -> Self {
-        let spec = catalog_dto::spec_of(q);
+        Self::for_spec(
+            &catalog_dto::spec_of(q),
+            a.text.clone(),
+            Some(a.duration_seconds.max(0) as u32),
+        )
+    }
+
+    /// The request for an answer to a question as the library describes it.
+    pub fn for_spec(
+        spec: &crate::catalog::QuestionSpec,
+        answer: String,
+        duration_seconds: Option<u32>,
+    ) -> Self {
         GradingRequest {
             category: spec.category,
             prompt: spec.prompt.clone(),
@@ -40,15 +56,27 @@ impl GradingRequest {
                 .map(|k| KeyPoint {
                     point: k.point.clone(),
                     keywords: k.keywords.clone(),
+                    label: k.label.clone(),
+                })
+                .collect(),
+            misconceptions: spec
+                .misconceptions
+                .iter()
+                .map(|m| Misconception {
+                    claim: m.claim.clone(),
+                    correction: m.correction.clone(),
+                    dimension: m.dimension.clone(),
+                    contradicts: m.contradicts.clone(),
+                    detect: m.detect.clone(),
                 })
                 .collect(),
             rubric: spec.rubric.clone(),
-            time_limit_seconds: Some(q.time_limit_seconds.max(0) as u32),
+            time_limit_seconds: Some(spec.time_limit_seconds.max(0) as u32),
             model_answer: spec.model_answer.clone(),
             follow_up: spec.follow_up.clone(),
             expected_figures: spec.expected_figures(),
-            answer: a.text.clone(),
-            duration_seconds: Some(a.duration_seconds.max(0) as u32),
+            answer,
+            duration_seconds,
         }
     }
 
@@ -57,6 +85,7 @@ impl GradingRequest {
             category: self.category.grader(),
             prompt: &self.prompt,
             key_points: &self.key_points,
+            misconceptions: &self.misconceptions,
             rubric: &self.rubric,
             time_limit_seconds: self.time_limit_seconds,
             model_answer: &self.model_answer,

@@ -234,6 +234,18 @@ fn validate(
     Ok((dims, out))
 }
 
+/// What went wrong parsing model output, without the output: serde's messages can quote the text
+/// (`invalid type: string "…"`), and model text can quote the candidate's answer.
+pub(crate) fn json_error_kind(e: &serde_json::Error) -> String {
+    let kind = match e.classify() {
+        serde_json::error::Category::Io => "io",
+        serde_json::error::Category::Syntax => "syntax",
+        serde_json::error::Category::Data => "data",
+        serde_json::error::Category::Eof => "eof",
+    };
+    format!("{kind} error at line {} column {}", e.line(), e.column())
+}
+
 pub(crate) enum AttemptError {
     Transient(String),
     Malformed(String),
@@ -263,7 +275,7 @@ pub(crate) fn classify(err: OpenAIError) -> AttemptError {
             }
         }
         OpenAIError::JSONDeserialize(e, _) => {
-            AttemptError::Malformed(format!("response not understood: {e}"))
+            AttemptError::Malformed(format!("response not understood: {}", json_error_kind(&e)))
         }
         e => AttemptError::Transient(format!("openai: {e}")),
     }
@@ -359,8 +371,9 @@ impl OpenAiGrader {
             .first()
             .and_then(|c| c.message.content.clone())
             .ok_or_else(|| AttemptError::Malformed("no content in the response".into()))?;
-        let parsed: ModelOutput = serde_json::from_str(&content)
-            .map_err(|e| AttemptError::Malformed(format!("output is not the schema: {e}")))?;
+        let parsed: ModelOutput = serde_json::from_str(&content).map_err(|e| {
+            AttemptError::Malformed(format!("output is not the schema: {}", json_error_kind(&e)))
+        })?;
         let (mut dims, out) = validate(req, parsed).map_err(AttemptError::Malformed)?;
         if removed {
             // The same penalty the offline grader applies: injection never helps.
@@ -394,8 +407,18 @@ impl OpenAiGrader {
                 .map(|(i, k)| KeyPointResult {
                     point: k.point.clone(),
                     covered: covered.contains(&i),
+                    label: k.label.clone(),
+                    status: if covered.contains(&i) {
+                        interviewos_grader::PointStatus::Covered
+                    } else {
+                        interviewos_grader::PointStatus::Missed
+                    },
+                    evidence: Vec::new(),
+                    note: None,
                 })
                 .collect(),
+            misconceptions: Vec::new(),
+            figures: Vec::new(),
             sample_answer: req.model_answer.clone(),
             follow_up_question: if out.follow_up_question.trim().is_empty() {
                 req.follow_up.clone().unwrap_or_default()
@@ -438,6 +461,20 @@ impl Grader for OpenAiGrader {
 mod tests {
     use super::*;
 
+    #[test]
+    fn parse_errors_name_their_kind_never_the_text() {
+        let secret = "my answer mentions Project Falcon";
+        let e = serde_json::from_str::<ModelOutput>(&format!("{{\"dimensions\": \"{secret}\"}}"))
+            .unwrap_err();
+        assert!(
+            e.to_string().contains("Project Falcon"),
+            "serde quotes the text"
+        );
+        let kind = json_error_kind(&e);
+        assert!(!kind.contains("Falcon"), "{kind}");
+        assert!(kind.starts_with("data error at line 1"), "{kind}");
+    }
+
     fn req() -> GradingRequest {
         GradingRequest {
             category: crate::catalog::Category::Technical,
@@ -445,7 +482,9 @@ mod tests {
             key_points: vec![interviewos_grader::KeyPoint {
                 point: "B-trees".into(),
                 keywords: vec!["b-tree".into()],
+                label: None,
             }],
+            misconceptions: vec![],
             rubric: [
                 ("correctness", "x"),
                 ("depth", "x"),

@@ -124,7 +124,7 @@ pub struct Evaluation {
     pub sample_answer: Option<String>,
     pub follow_up_question: Option<String>,
     pub key_points: Vec<KeyPointResult>,
-    /// Grader name and version, e.g. `rubric-v1` or `openai:gpt-4o-mini`.
+    /// Grader name and version, e.g. `rubric-v2` or `openai:gpt-4o-mini`.
     pub evaluator: Option<String>,
     pub prompt_version: Option<String>,
     pub latency_ms: Option<i32>,
