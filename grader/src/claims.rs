@@ -197,93 +197,189 @@ pub(crate) fn reversed(doc: &Doc, i: usize, dirs: &[Direction]) -> bool {
     dirs.iter().any(|d| has(&d.opposite) && !has(&d.says))
 }
 
-/// A misconception asserted in the answer: its index and the byte range of the sentence.
+/// A misconception asserted in the answer: its index and the sentence that asserts it.
 #[derive(Debug, Clone)]
 pub(crate) struct Asserted {
     pub index: usize,
     pub sentence: usize,
 }
 
-/// Finds the misconceptions the answer asserts: some pattern has all its terms in one sentence, and
-/// (unless the pattern carries its own negation) none of them sits in a negated clause.
+/// Characters that end a clause for detection: a claim is one clause's assertion, so terms on two
+/// sides of a semicolon ("a timeout means a firewall; refused means nothing listens") do not meet.
+const CLAUSE_BREAKS: [char; 3] = [';', '—', '–'];
+
+/// Whether the text between two words ends a clause: a semicolon or dash, or a colon followed by a
+/// space ("the answer: …", not "3:1").
+fn clause_break(gap: &str) -> bool {
+    gap.contains(CLAUSE_BREAKS) || (gap.contains(':') && gap.ends_with(char::is_whitespace))
+}
+
+/// Token ranges of the clauses of sentence `s`.
+fn clauses(doc: &Doc, s: usize) -> Vec<(usize, usize)> {
+    let toks = &doc.tokens;
+    let first = toks.partition_point(|t| t.sentence < s);
+    let end = toks.partition_point(|t| t.sentence <= s);
+    let mut out = Vec::new();
+    let mut start = first;
+    for i in first + 1..end {
+        if clause_break(&doc.text[toks[i - 1].end..toks[i].start]) {
+            out.push((start, i));
+            start = i;
+        }
+    }
+    if start < end {
+        out.push((start, end));
+    }
+    out
+}
+
+/// Finds the misconceptions the answer asserts: some pattern has all its terms in one clause, and
+/// (unless the pattern carries its own negation) no negating or distancing word opens that clause
+/// before its last term ("the coefficient doesn't mean that nudging people will cause upgrades").
 pub(crate) fn find_misconceptions(
     items: &[Misconception],
     doc: &Doc,
     mentions: &[Mention],
 ) -> Vec<Asserted> {
-    let mut found = Vec::new();
-    for (index, m) in items.iter().enumerate() {
-        'patterns: for pattern in &m.detect {
-            let own_negation = pattern.iter().any(|t| has_negation(t));
-            let terms: Vec<Pattern> = pattern
+    let compiled: Vec<Vec<(bool, Vec<Pattern>)>> = items
+        .iter()
+        .map(|m| {
+            m.detect
                 .iter()
-                .filter_map(|t| coverage::compile(t))
-                .collect();
-            if terms.is_empty() || terms.len() != pattern.len() {
+                .filter_map(|pattern| {
+                    let terms: Vec<Pattern> = pattern
+                        .iter()
+                        .filter_map(|t| coverage::compile(t))
+                        .collect();
+                    (!terms.is_empty() && terms.len() == pattern.len())
+                        .then(|| (pattern.iter().any(|t| has_negation(t)), terms))
+                })
+                .collect()
+        })
+        .collect();
+    let mut found = Vec::new();
+    for s in 0..doc.sentences.len() {
+        let cl = clauses(doc, s);
+        for (index, patterns) in compiled.iter().enumerate() {
+            if found.iter().any(|a: &Asserted| a.index == index) {
                 continue;
             }
-            for s in 0..doc.sentences.len() {
-                let mut positions = Vec::with_capacity(terms.len());
-                for t in &terms {
-                    match first_in_sentence(doc, mentions, t, s) {
-                        Some(at) => positions.push(at),
-                        None => break,
+            let asserted = cl.iter().any(|&(lo, hi)| {
+                patterns.iter().any(|(own_negation, terms)| {
+                    let mut last = lo;
+                    for t in terms {
+                        match first_in(doc, mentions, t, lo, hi) {
+                            Some(at) => last = last.max(at),
+                            None => return false,
+                        }
                     }
-                }
-                if positions.len() != terms.len() {
-                    continue;
-                }
-                if !own_negation && positions.iter().any(|&at| negated(doc, at)) {
-                    continue;
-                }
+                    *own_negation || !clause_negated(doc, lo, last.min(hi - 1))
+                })
+            });
+            if asserted {
                 found.push(Asserted { index, sentence: s });
-                break 'patterns;
             }
         }
     }
+    found.sort_by_key(|a| a.index);
     found
 }
 
-/// Token index of the first match of a compiled term inside sentence `s`.
-fn first_in_sentence(doc: &Doc, mentions: &[Mention], p: &Pattern, s: usize) -> Option<usize> {
+/// Whether a negating or distancing word stands in tokens `lo..=last` with no "but"/"however"
+/// after it (which would end its scope).
+fn clause_negated(doc: &Doc, lo: usize, last: usize) -> bool {
+    let mut negated = false;
+    for t in &doc.tokens[lo..=last] {
+        if SCOPE_ENDS.contains(&t.lower.as_str()) {
+            negated = false;
+        } else if is_negator(&t.lower) {
+            negated = true;
+        }
+    }
+    negated
+}
+
+fn is_number_word(w: &str) -> bool {
+    w.chars()
+        .all(|c| c.is_ascii_digit() || c == ',' || c == '.')
+        || [
+            "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+            "twelve", "twenty", "hundred", "thousand", "million", "billion", "half", "few",
+            "several", "many",
+        ]
+        .contains(&w)
+}
+
+/// Token index of the first match of a compiled term among tokens `lo..hi`.
+fn first_in(doc: &Doc, mentions: &[Mention], p: &Pattern, lo: usize, hi: usize) -> Option<usize> {
     let toks = &doc.tokens;
     match p {
-        Pattern::Phrase { stems, joined } => {
-            let first = toks.partition_point(|t| t.sentence < s);
-            let end = toks.partition_point(|t| t.sentence <= s);
-            for i in first..end {
-                if joined.as_deref() == Some(toks[i].stem.as_str()) {
-                    return Some(i);
-                }
-                if toks[i].stem != stems[0] {
-                    continue;
-                }
-                let mut at = i;
-                let mut ok = true;
-                for want in &stems[1..] {
-                    match (at + 1..(at + 3).min(end)).find(|&k| toks[k].stem == *want) {
-                        Some(k) => at = k,
-                        None => {
-                            ok = false;
-                            break;
-                        }
-                    }
-                }
-                if ok {
-                    return Some(i);
-                }
+        Pattern::Phrase { stems, joined } => (lo..hi).find(|&i| {
+            if joined.as_deref() == Some(toks[i].stem.as_str()) {
+                return true;
             }
-            None
-        }
-        Pattern::Quantity { mention, .. } => {
-            let (start, end) = doc.sentences[s];
+            if toks[i].stem != stems[0] {
+                return false;
+            }
+            // One extra word may stand between phrase words, but not a number or a negation:
+            // "replace their phone every year" is not "every three years".
+            let mut at = i;
+            stems[1..].iter().all(|want| {
+                let next = at + 1;
+                let found = if next < hi && toks[next].stem == *want {
+                    Some(next)
+                } else if next + 1 < hi
+                    && toks[next + 1].stem == *want
+                    && !is_negator(&toks[next].lower)
+                    && !is_number_word(&toks[next].lower)
+                {
+                    Some(next + 1)
+                } else {
+                    None
+                };
+                match found {
+                    Some(k) => {
+                        at = k;
+                        true
+                    }
+                    None => false,
+                }
+            })
+        }),
+        Pattern::Quantity {
+            mention,
+            words,
+            words_before,
+        } => {
+            // A mention belongs to the clause of its first word ("£50": the token "50").
             mentions
                 .iter()
-                .find(|m| m.start >= start && m.end <= end && numbers::same_quantity(mention, m))
-                .map(|m| {
-                    toks.partition_point(|t| t.start < m.start)
-                        .min(toks.len().saturating_sub(1))
+                .filter(|m| numbers::states_figure(mention, m))
+                .map(|m| (toks.partition_point(|t| t.start < m.start), m.end))
+                .filter(|&(at, _)| (lo..hi).contains(&at))
+                .find(|&(at, end)| {
+                    // Words written with the number ("4,800 cases") must stand next to it, before
+                    // the next number ("164 gallons, or 750 litres" does not say "164 litres").
+                    let next_number = mentions
+                        .iter()
+                        .find(|n| n.start >= end)
+                        .map_or(usize::MAX, |n| n.start);
+                    let near_lo = at.saturating_sub(3).max(lo);
+                    let near_hi = toks
+                        .partition_point(|t| t.start < next_number)
+                        .min((at + 6).min(hi));
+                    // In the order the term gives them: "gap is $360,000" is not "$360,000 …
+                    // so the gap is".
+                    let (before, after) = words.split_at(*words_before);
+                    let after_from = (at + 1).min(near_hi);
+                    before
+                        .iter()
+                        .all(|w| toks[near_lo..at].iter().any(|t| t.stem == *w))
+                        && after
+                            .iter()
+                            .all(|w| toks[after_from..near_hi].iter().any(|t| t.stem == *w))
                 })
+                .map(|(at, _)| at)
         }
     }
 }
@@ -384,6 +480,49 @@ mod tests {
             found(&items, "Honestly, I have never failed at anything."),
             [0]
         );
+    }
+
+    #[test]
+    fn terms_meet_only_inside_one_clause_and_negation_reaches_the_clause() {
+        let items = [m(&[&["refused", "firewall"]])];
+        assert!(
+            found(
+                &items,
+                "A timeout suggests a firewall dropping packets; refused means nothing listens."
+            )
+            .is_empty()
+        );
+        assert_eq!(
+            found(
+                &items,
+                "Connection refused means a firewall is blocking it."
+            ),
+            [0]
+        );
+        let items = [m(&[&["projects", "cause", "upgrades"]])];
+        assert!(
+            found(
+                &items,
+                "The coefficient doesn't mean that nudging people to create empty projects will cause upgrades."
+            )
+            .is_empty()
+        );
+        assert_eq!(
+            found(&items, "Creating more projects will cause upgrades."),
+            [0]
+        );
+    }
+
+    #[test]
+    fn number_terms_need_their_unit_and_their_words() {
+        let items = [m(&[&["£110m", "profit"]])];
+        assert!(found(&items, "Getting to £110 per customer lifts profit.").is_empty());
+        assert_eq!(found(&items, "Profit reaches £110 million."), [0]);
+        let items = [m(&[&["4,800 cases"]])];
+        assert!(found(&items, "That is 4,800 sessions a year.").is_empty());
+        assert_eq!(found(&items, "One theatre adds 4,800 cases."), [0]);
+        let items = [m(&[&["almost 4%", "market"]])];
+        assert!(found(&items, "Split year-4 revenue by market size.").is_empty());
     }
 
     #[test]

@@ -49,6 +49,8 @@ pub(crate) enum Pattern {
     Quantity {
         mention: Mention,
         words: Vec<String>,
+        /// How many of `words` were written before the number ("gap is $360,000": two).
+        words_before: usize,
     },
 }
 
@@ -174,17 +176,22 @@ pub(crate) fn compile(keyword: &str) -> Option<Pattern> {
                 "million", "billion", "thousand", "trillion", "hundred", "percent", "per", "cent",
                 "m", "k", "bn", "mn",
             ];
-            let rest: Vec<String> =
-                text::phrase_words(&format!("{} {}", &keyword[..m.start], &keyword[m.end..]))
+            let stems_of = |s: &str| -> Vec<String> {
+                text::phrase_words(s)
                     .into_iter()
                     .filter(|w| {
                         !unit_words.contains(&w.as_str()) && w.chars().any(char::is_alphabetic)
                     })
                     .map(|w| text::stem(&w))
-                    .collect();
+                    .collect()
+            };
+            let mut words = stems_of(&keyword[..m.start]);
+            let words_before = words.len();
+            words.extend(stems_of(&keyword[m.end..]));
             return Some(Pattern::Quantity {
                 mention: m,
-                words: rest,
+                words,
+                words_before,
             });
         }
     }
@@ -254,7 +261,7 @@ impl<'a> Index<'a> {
                 }
                 out
             }
-            Pattern::Quantity { mention, words } => self
+            Pattern::Quantity { mention, words, .. } => self
                 .mentions
                 .iter()
                 .filter(|m| {
@@ -306,7 +313,7 @@ impl<'a> Index<'a> {
                 self.phrase(stems)
                     .or_else(|| joined.as_deref().and_then(single))
             }
-            Pattern::Quantity { mention, words } => self
+            Pattern::Quantity { mention, words, .. } => self
                 .mentions
                 .iter()
                 .find(|m| {

@@ -396,6 +396,21 @@ pub fn overall_score(category: Category, dims: &[DimensionScore]) -> u8 {
     (sum / weight * 10.0).round().clamp(0.0, 100.0) as u8
 }
 
+/// Which of `items` the text asserts, as the grader detects them: each index with the sentence that
+/// asserts it. For library checks and tools that show a candidate their wrong claims.
+pub fn asserted_misconceptions(items: &[Misconception], text: &str) -> Vec<(usize, String)> {
+    let sanitised = injection::sanitise(text);
+    let doc = text::Doc::new(analysis::bounded(&sanitised.text));
+    let mentions = numbers::extract(&doc);
+    claims::find_misconceptions(items, &doc, &mentions)
+        .into_iter()
+        .map(|a| {
+            let (s, e) = doc.sentences[a.sentence];
+            (a.index, doc.text[s..e].to_string())
+        })
+        .collect()
+}
+
 /// Rounds to one decimal.
 pub(crate) fn round1(x: f32) -> f32 {
     if x.is_finite() {

@@ -410,6 +410,29 @@ pub(crate) fn magnitude_ratio(a: &Mention, b: &Mention) -> f64 {
     best
 }
 
+/// Whether an answer's mention states the figure a detection term names — stricter than
+/// [`same_quantity`]: a term with a unit (%, currency, scale) is met only by the same value with a
+/// compatible unit, and the tolerance is the writers' rounding (at least 0.5%, at most 3%).
+pub(crate) fn states_figure(term: &Mention, m: &Mention) -> bool {
+    if m.year_like {
+        return false;
+    }
+    let tol = 0.005_f64.max(term.rel_half_ulp.max(m.rel_half_ulp).min(0.03));
+    if term.is_bare() {
+        // "4,800" is met by "4,800" or "4.8k", never by "15%" or "£20".
+        return m.kind == Kind::Plain
+            && m.currency.is_none()
+            && (approx_eq(term.raw, m.raw, tol) || approx_eq(term.raw, m.value(), tol));
+    }
+    if m.is_bare() || term.kind != m.kind {
+        return false;
+    }
+    if term.currency.is_some() && m.currency.is_some() && term.currency != m.currency {
+        return false;
+    }
+    approx_eq(term.value(), m.value(), tol)
+}
+
 /// An expected figure turned into a mention so the same comparison applies.
 fn figure_mention(f: &ExpectedFigure) -> Mention {
     let unit = f

@@ -48,6 +48,23 @@ pub(crate) const NO_COVERAGE_CAP: f32 = 2.4;
 /// not a nudge: fluent wrong claims must not outscore brief right ones); two or more cap it lower.
 pub(crate) const MISCONCEPTION_CAP: [f32; 2] = [4.0, 2.5];
 
+/// Every dimension is scaled by this when the answer asserts misconceptions (by how many): a fluent,
+/// well-structured answer that states wrong facts is a weak answer, whatever its polish.
+pub(crate) const WRONG_CLAIM_FACTOR: [f32; 3] = [1.0, 0.65, 0.45];
+
+/// The scale for an answer's stated wrong claims: asserted misconceptions, and key points it
+/// contradicts without a listed misconception (its own wording of a wrong claim).
+fn wrong_claim_factor(a: &Analysis) -> f32 {
+    let listed = a.misconceptions.len();
+    let other = a
+        .coverage
+        .iter()
+        .filter(|c| c.contradicted && c.note.is_none())
+        .count();
+    let base = WRONG_CLAIM_FACTOR[listed.min(WRONG_CLAIM_FACTOR.len() - 1)];
+    base * 0.9f32.powi(other as i32)
+}
+
 fn misconception_cap(a: &Analysis, key: &str) -> f32 {
     let n = a
         .misconceptions
@@ -71,6 +88,7 @@ pub(crate) fn score(a: &Analysis) -> Vec<Scored> {
     // Clearly on-topic answers (gate ≥ 0.75) keep their raw scores; below that every dimension is
     // scaled down towards 10%, so an off-topic answer cannot score on structure or fluency alone.
     let gate = 0.1 + 0.9 * (a.relevance / 0.75).min(1.0);
+    let wrong = wrong_claim_factor(a);
     dimensions_for(a.category)
         .iter()
         .map(|spec| {
@@ -80,7 +98,7 @@ pub(crate) fn score(a: &Analysis) -> Vec<Scored> {
             let mut s = if a.words() == 0 {
                 0.0
             } else {
-                (with_rubric * gate)
+                (with_rubric * gate * wrong)
                     .min(cap)
                     .min(misconception_cap(a, spec.key))
             };

@@ -289,6 +289,79 @@ impl QuestionSpec {
                 );
             }
         }
+        for (i, k) in self.key_points.iter().enumerate() {
+            if k.label
+                .as_deref()
+                .is_some_and(|l| !(3..=40).contains(&l.trim().chars().count()))
+            {
+                bad(
+                    &format!("key_points.{i}.label"),
+                    "must be 3–40 characters".into(),
+                );
+            }
+            if k.probe
+                .as_deref()
+                .is_some_and(|p| !(15..=300).contains(&p.trim().chars().count()))
+            {
+                bad(
+                    &format!("key_points.{i}.probe"),
+                    "must be 15–300 characters".into(),
+                );
+            }
+        }
+        for (i, m) in self.misconceptions.iter().enumerate() {
+            let field = |f: &str| format!("misconceptions.{i}.{f}");
+            for (name, text) in [("claim", &m.claim), ("correction", &m.correction)] {
+                if !(15..=600).contains(&text.trim().chars().count()) {
+                    bad(&field(name), "must be 15–600 characters".into());
+                }
+            }
+            if m.probe
+                .as_deref()
+                .is_some_and(|p| !(15..=300).contains(&p.trim().chars().count()))
+            {
+                bad(&field("probe"), "must be 15–300 characters".into());
+            }
+            if !self.category.rubric_keys().contains(&m.dimension.as_str()) {
+                bad(
+                    &field("dimension"),
+                    format!("must be one of {:?}", self.category.rubric_keys()),
+                );
+            }
+            if m.contradicts
+                .iter()
+                .any(|&k| k == 0 || usize::from(k) > self.key_points.len())
+            {
+                bad(
+                    &field("contradicts"),
+                    format!("must name key points 1–{}", self.key_points.len()),
+                );
+            }
+            if m.detect.is_empty() || m.detect.len() > 8 {
+                bad(&field("detect"), "must have 1–8 patterns".into());
+            }
+            for (j, pattern) in m.detect.iter().enumerate() {
+                let words = |t: &String| {
+                    t.split(|c: char| c.is_whitespace() || c == '-')
+                        .filter(|w| !w.is_empty())
+                        .count()
+                };
+                let loose = pattern.len() == 1
+                    && words(&pattern[0]) < 2
+                    && !pattern[0].chars().any(|c| c.is_ascii_digit());
+                if pattern.is_empty()
+                    || pattern.len() > 4
+                    || pattern.iter().any(|t| t.trim().is_empty())
+                    || loose
+                {
+                    bad(
+                        &format!("misconceptions.{i}.detect.{j}"),
+                        "must be 1–4 non-empty terms, and a single term must be a phrase or a number"
+                            .into(),
+                    );
+                }
+            }
+        }
         let want: Vec<&str> = self.category.rubric_keys();
         let have: Vec<&str> = self.rubric.keys().map(String::as_str).collect();
         let mut want_sorted = want.clone();

@@ -56,10 +56,20 @@ impl Library {
             })
             .collect();
         files.sort_by_key(|f| f.path().to_path_buf());
+        let mut problems = Vec::new();
         for f in files {
             let mut items: Vec<QuestionSpec> = serde_yaml::from_slice(f.contents())
                 .map_err(|e| format!("{}: {e}", f.path().display()))?;
+            for q in &items {
+                problems.extend(library_problems(q).into_iter().map(|(field, msg)| {
+                    format!("{}: {}: {field} {msg}", f.path().display(), q.id)
+                }));
+            }
             questions.append(&mut items);
+        }
+        // A broken entry stops start-up (and the tests) with the file and entry named.
+        if !problems.is_empty() {
+            return Err(problems.join("; "));
         }
         Ok(Library { roles, questions })
     }
@@ -81,12 +91,33 @@ impl Library {
                     out.push(format!("{}: unknown role {r}", q.id));
                 }
             }
-            for (field, msg) in q.problems() {
+            for (field, msg) in library_problems(q) {
                 out.push(format!("{}: {field} {msg}", q.id));
             }
         }
         out
     }
+}
+
+/// A question's problems as a library entry: everything an admin-written question must satisfy, plus
+/// the authored material every library entry carries (labels, probes, at least two misconceptions).
+fn library_problems(q: &QuestionSpec) -> Vec<(String, String)> {
+    let mut p = q.problems();
+    if q.misconceptions.len() < 2 {
+        p.push((
+            "misconceptions".into(),
+            "library entries need at least two".into(),
+        ));
+    }
+    for (i, k) in q.key_points.iter().enumerate() {
+        if k.label.is_none() || k.probe.is_none() {
+            p.push((
+                format!("key_points.{i}"),
+                "needs a label and a probe".into(),
+            ));
+        }
+    }
+    p
 }
 
 /// The text searched by `q`: prompt, topics, industry and role names.
@@ -474,5 +505,101 @@ mod tests {
         let mut q2 = lib.questions[0].clone();
         q2.rubric.clear();
         assert!(q2.problems().iter().any(|(f, _)| f == "rubric"));
+    }
+
+    #[test]
+    fn broken_misconceptions_are_named() {
+        let lib = Library::embedded().expect("seed files parse");
+        let mut q = lib.questions[0].clone();
+        q.misconceptions[0].dimension = "charisma".into();
+        q.misconceptions[1].contradicts = vec![0, 42];
+        q.misconceptions[1].detect = vec![vec!["index".into()]];
+        q.key_points[0].label = Some("x".into());
+        let fields: Vec<String> = q.problems().into_iter().map(|(f, _)| f).collect();
+        for want in [
+            "misconceptions.0.dimension",
+            "misconceptions.1.contradicts",
+            "misconceptions.1.detect.0",
+            "key_points.0.label",
+        ] {
+            assert!(fields.iter().any(|f| f == want), "{want} not in {fields:?}");
+        }
+        q.misconceptions.truncate(1);
+        q.key_points[1].probe = None;
+        let lib_fields: Vec<String> = library_problems(&q).into_iter().map(|(f, _)| f).collect();
+        assert!(lib_fields.contains(&"misconceptions".to_string()));
+        assert!(lib_fields.contains(&"key_points.1".to_string()));
+    }
+
+    /// Each claim, written as a candidate would say it, is detected by the grader; no model answer
+    /// asserts any misconception of its question.
+    #[test]
+    fn misconceptions_fire_on_their_claims_and_never_on_model_answers() {
+        let lib = Library::embedded().expect("seed files parse");
+        let mut problems = Vec::new();
+        for q in &lib.questions {
+            let req = crate::evaluation::GradingRequest::for_spec(q, String::new(), None);
+            for (i, m) in req.misconceptions.iter().enumerate() {
+                if interviewos_grader::asserted_misconceptions(std::slice::from_ref(m), &m.claim)
+                    .is_empty()
+                {
+                    problems.push(format!(
+                        "{}: misconception {i} is not detected in its own claim",
+                        q.id
+                    ));
+                }
+            }
+            let fired =
+                interviewos_grader::asserted_misconceptions(&req.misconceptions, &q.model_answer);
+            for (i, sentence) in fired {
+                problems.push(format!(
+                    "{}: the model answer asserts misconception {i} ({:?}) in {sentence:?}",
+                    q.id, req.misconceptions[i].detect
+                ));
+            }
+        }
+        assert!(
+            problems.is_empty(),
+            "{} problems:\n{}",
+            problems.len(),
+            problems.join("\n")
+        );
+    }
+
+    /// An answer asserting a misconception never covers a key point the misconception contradicts,
+    /// even when it also says everything the model answer says: checked for every category.
+    #[test]
+    fn a_stated_misconception_never_covers_the_point_it_contradicts() {
+        let lib = Library::embedded().expect("seed files parse");
+        let mut checked = std::collections::BTreeMap::new();
+        for q in &lib.questions {
+            for m in q
+                .misconceptions
+                .iter()
+                .filter(|m| !m.contradicts.is_empty())
+            {
+                let answer = format!("{}\n\n{}", q.model_answer.trim(), m.claim.trim());
+                let req = crate::evaluation::GradingRequest::for_spec(q, answer, None);
+                let grade = interviewos_grader::RubricGrader.grade(&req.input());
+                for &k in &m.contradicts {
+                    let r = &grade.key_points[usize::from(k) - 1];
+                    assert!(
+                        !r.covered && r.status == interviewos_grader::PointStatus::Contradicted,
+                        "{}: \"{}\" left key point {k} {:?}",
+                        q.id,
+                        m.claim,
+                        r.status
+                    );
+                }
+                *checked.entry(q.category.as_str()).or_insert(0) += 1;
+            }
+        }
+        for c in super::super::Category::ALL {
+            assert!(
+                checked.get(c.as_str()).copied().unwrap_or(0) > 0,
+                "no misconception with contradicted points in {}",
+                c.as_str()
+            );
+        }
     }
 }
