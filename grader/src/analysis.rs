@@ -221,6 +221,11 @@ impl<'a> Analysis<'a> {
             coverage.iter().map(|c| c.strength).sum::<f32>() / coverage.len() as f32
         };
         let prose = prose_factor(&doc);
+        let stuffing = stuffing(
+            &doc,
+            coverage::keyword_density(input.key_points, &doc, &mentions),
+            mentions.iter().filter(|m| !m.year_like).count(),
+        );
         let prompt_stems = text::content_stems_of(input.prompt);
         let novelty = if answer_stems.len() < 4 {
             1.0
@@ -235,6 +240,7 @@ impl<'a> Analysis<'a> {
         let echo = (novelty / 0.2).clamp(0.0, 1.0);
         let relevance = prose
             * echo
+            * (1.0 - STUFFING_PENALTY * stuffing)
             * relevance_gate(
                 input.category,
                 coverage_frac,
@@ -380,6 +386,62 @@ fn per_100(n: f32, words: usize) -> f32 {
 /// Keyword stuffing defence. Natural answers (typed or spoken) are 30–55% function words; a pasted
 /// list of the question's keywords has almost none, so it earns keyword coverage without explaining
 /// anything. Full credit from a 24% share down to none at 8%; answers under eight words are not judged.
+/// Words that tie a statement to a reason, condition, contrast or mechanism. Explaining an idea
+/// uses them ("…so the planner skips the index when…"); a list of the right terms does not.
+const REASONING_WORDS: &[&str] = &[
+    "because",
+    "so",
+    "since",
+    "therefore",
+    "thus",
+    "hence",
+    "which",
+    "means",
+    "meaning",
+    "when",
+    "whenever",
+    "if",
+    "unless",
+    "until",
+    "then",
+    "otherwise",
+    "instead",
+    "while",
+    "whereas",
+    "but",
+    "although",
+    "though",
+    "by",
+    "than",
+    "why",
+    "how",
+    "each",
+    "per",
+];
+
+/// How much of the gate a fully keyword-stuffed answer loses.
+const STUFFING_PENALTY: f32 = 0.7;
+
+/// 0–1: how much the answer reads as keywords strung together rather than explained. Both must
+/// hold: many of its content words are the key points' keywords (≥ 20% starts to count, 40% is
+/// full), and it has few reasoning words (under 3.5 per 100 words starts, 1.5 is full). Brief,
+/// correct answers are dense too, but they explain, or state figures (each figure lifts a third).
+fn stuffing(doc: &Doc, keyword_density: f32, figures: usize) -> f32 {
+    let words = doc.word_count();
+    if words < 20 {
+        return 0.0;
+    }
+    let reasoning = doc
+        .tokens
+        .iter()
+        .filter(|t| REASONING_WORDS.contains(&t.lower.as_str()))
+        .count() as f32
+        / words as f32;
+    ((keyword_density - 0.2) / 0.2).clamp(0.0, 1.0)
+        * ((0.035 - reasoning) / 0.02).clamp(0.0, 1.0)
+        * (1.0 - figures as f32 / 3.0).max(0.0)
+}
+
 fn prose_factor(doc: &Doc) -> f32 {
     if doc.word_count() < 8 {
         return 1.0;

@@ -55,6 +55,9 @@ const SCOPE_ENDS: &[&str] = &[
     "but", "however", "although", "though", "whereas", "instead", "rather", "yet",
 ];
 
+/// Words that carry a negation on through a list without counting towards its reach.
+const COORDINATION: &[&str] = &["a", "an", "the", "or", "and", "nor", "any", "of"];
+
 /// How many words before a keyword a negator still reaches ("is not the probability").
 const NEGATION_REACH: usize = 5;
 
@@ -84,7 +87,8 @@ pub(crate) fn negated(doc: &Doc, i: usize) -> bool {
     let toks = &doc.tokens;
     let Some(t) = toks.get(i) else { return false };
     let mut j = i;
-    for step in 1..=DISTANCING_REACH {
+    let mut step = 0;
+    while step < DISTANCING_REACH {
         if j == 0 {
             break;
         }
@@ -95,6 +99,10 @@ pub(crate) fn negated(doc: &Doc, i: usize) -> bool {
         }
         j -= 1;
         let w = toks[j].lower.as_str();
+        // Articles and coordination do not weaken a negation: "never slows an insert or an update".
+        if !COORDINATION.contains(&w) {
+            step += 1;
+        }
         if SCOPE_ENDS.contains(&w) {
             break;
         }

@@ -118,7 +118,80 @@ const THESAURUS: &[&[&str]] = &[
         "most important first",
     ],
     &["stakeholders", "leadership", "sponsor"],
-    &["downside", "drawback", "trade-off", "tradeoff"],
+    &[
+        "downside",
+        "drawback",
+        "trade-off",
+        "tradeoff",
+        "the catch",
+        "at the expense of",
+        "could backfire",
+        "the price is",
+    ],
+    &[
+        "disagreed",
+        "disagreement",
+        "clashed",
+        "at odds",
+        "pushed back",
+        "argued",
+        "different views",
+        "didn't see eye to eye",
+    ],
+    &[
+        "understand",
+        "their perspective",
+        "point of view",
+        "what worried",
+        "what concerned",
+        "their concerns",
+        "where they were coming from",
+        "their reasoning",
+    ],
+    &[
+        "options",
+        "alternatives",
+        "fixes",
+        "approaches",
+        "one option",
+        "another option",
+        "could imagine",
+    ],
+    &[
+        "effort",
+        "cheap to build",
+        "quick to build",
+        "easy to build",
+        "low effort",
+        "engineering cost",
+        "build cost",
+    ],
+    &[
+        "success metric",
+        "i'd know it worked",
+        "know it worked",
+        "know it's working",
+        "success looks like",
+        "measure success",
+    ],
+    &[
+        "a/b test",
+        "split test",
+        "control group",
+        "holdout",
+        "tested on half",
+        "randomised",
+        "randomized",
+    ],
+    &[
+        "pain point",
+        "frustration",
+        "frustrating",
+        "falls down",
+        "annoying",
+        "struggle",
+        "painful",
+    ],
     &["recommend", "recommendation", "my advice", "I'd suggest"],
     &["risk", "risks", "danger"],
     &["next steps", "action items", "follow up"],
@@ -360,6 +433,30 @@ impl<'a> Index<'a> {
         words
             .iter()
             .all(|w| toks[lo..hi].iter().any(|t| t.stem == *w))
+    }
+}
+
+/// Share of the answer's content words that are (the start of) a match of some key point's keyword.
+/// Explaining an idea takes words around its keywords; a keyword-stuffed answer is mostly keywords.
+pub(crate) fn keyword_density(points: &[KeyPoint], doc: &Doc, mentions: &[Mention]) -> f32 {
+    let index = Index::new(doc, mentions);
+    let mut hit = std::collections::HashSet::new();
+    for kp in points {
+        for k in &kp.keywords {
+            if let Some(p) = compile(k) {
+                hit.extend(index.find_all(&p));
+            }
+        }
+    }
+    let content = doc
+        .tokens
+        .iter()
+        .filter(|t| text::is_content(&t.lower))
+        .count();
+    if content == 0 {
+        0.0
+    } else {
+        hit.len() as f32 / content as f32
     }
 }
 

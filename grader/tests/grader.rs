@@ -720,3 +720,41 @@ fn answers_covering_no_key_point_stay_below_25() {
     );
     assert!(g.overall_score < 25, "{}", g.overall_score);
 }
+
+#[test]
+fn explained_answers_beat_keyword_lists() {
+    let q = technical();
+    let explained = q.grade(
+        "The index keeps the keys sorted in a balanced tree, so finding a row takes a handful of page reads \
+         instead of a full table scan, because each level narrows the search. The price is paid on writes: \
+         every insert or update has to maintain the tree too, which is why I avoid indexing columns that are \
+         written constantly. And on a boolean column the selectivity is so poor that the planner would scan \
+         anyway, so the index just costs storage.",
+    );
+    let stuffed = q.grade(
+        "B-tree sorted logarithmic log n index. Full table scan avoided, scan every row avoided. Insert, \
+         update and write overhead. Selectivity, boolean, storage and memory costs. Indexes are important \
+         for performance, scalability and optimisation of the database and queries overall.",
+    );
+    assert!(
+        explained.overall_score > stuffed.overall_score + 10,
+        "explained {} vs stuffed {}",
+        explained.overall_score,
+        stuffed.overall_score
+    );
+}
+
+#[test]
+fn stating_the_opposite_of_a_point_contradicts_it() {
+    let q = technical();
+    let g = q.grade(
+        "A B-tree keeps keys sorted so lookups are log n rather than a full table scan. Indexes never slow \
+         down an insert or an update, and they take no extra storage or memory, so I index every column.",
+    );
+    let writes = &g.key_points[2];
+    assert!(!writes.covered, "{writes:?}");
+    assert!(!g.key_points[3].covered, "{:?}", g.key_points[3]);
+    assert!(g.key_points[0].covered && !g.key_points[0].evidence.is_empty());
+    let quote = &g.key_points[0].evidence[0].quote;
+    assert!(quote.starts_with("A B-tree keeps keys sorted"), "{quote}");
+}
