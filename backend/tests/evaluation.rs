@@ -957,3 +957,101 @@ async fn history_items_count_current_answers_and_average_their_scores() {
     assert_eq!(empty["answered_count"], 0);
     assert!(empty["average_score"].is_null());
 }
+
+/// The id of a library question by its slug.
+async fn library_question(app: &TestApp, slug: &str) -> String {
+    use interviewos::entities::questions;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    questions::Entity::find()
+        .filter(questions::Column::Slug.eq(slug))
+        .filter(questions::Column::RetiredAt.is_null())
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .expect("library question")
+        .id
+        .to_string()
+}
+
+/// Characters `start..end` of `text` (the API's evidence offsets are in Unicode code points).
+fn chars(text: &str, start: u64, end: u64) -> String {
+    text.chars()
+        .skip(start as usize)
+        .take((end - start) as usize)
+        .collect()
+}
+
+#[tokio::test]
+async fn evaluations_point_at_the_words_they_rest_on_and_name_wrong_claims() {
+    let app = TestApp::spawn().await;
+    let s = app.register("evidence@example.com").await;
+    let qid = library_question(&app, "ds-001").await;
+    let res = app
+        .post(
+            "/api/v1/sessions",
+            json!({"role": "data-scientist", "question_ids": [qid], "mode": "text"}),
+            Some(&s.access),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let ses: Value = res.json().await.unwrap();
+    let sid = ses["id"].as_str().unwrap();
+    // Curly quotes and an accented name before the claims: offsets count characters, not bytes.
+    let text = "Zoë asked me what “p = 0.03” means. It means there is a 97% chance that the new variant \
+                is better than the control. If nothing had really changed, we'd see a difference this \
+                large only about 3% of the time, and I'd report the effect size with a confidence interval.";
+    let a = submit(&app, &s.access, sid, &qid, text).await;
+    let e = wait_status(&app, &s.access, a["id"].as_str().unwrap(), "completed").await;
+    assert_eq!(e["evaluator"], "rubric-v2");
+
+    let found = e["misconceptions"].as_array().unwrap();
+    assert_eq!(found.len(), 1, "{found:?}");
+    let m = &found[0];
+    assert!(m["claim"].as_str().unwrap().contains("97%"));
+    assert!(!m["correction"].as_str().unwrap().is_empty());
+    assert_eq!(m["dimension"], "correctness");
+    let ev = &m["evidence"];
+    let quote = ev["quote"].as_str().unwrap();
+    assert!(quote.contains("97% chance"), "{quote}");
+    assert_eq!(
+        chars(
+            text,
+            ev["start"].as_u64().unwrap(),
+            ev["end"].as_u64().unwrap()
+        ),
+        quote
+    );
+    // The improvement quotes the sentence and gives the correction first.
+    let first = e["improvements"][0].as_str().unwrap();
+    assert!(first.contains("97% chance") && first.contains(m["correction"].as_str().unwrap()));
+
+    // Every key point has a label, a status, and evidence that is really in the answer.
+    let points = e["key_points"].as_array().unwrap();
+    assert!(points.iter().all(|k| k["label"].is_string()));
+    let contradicted: Vec<&Value> = points
+        .iter()
+        .filter(|k| k["status"] == "contradicted")
+        .collect();
+    assert!(
+        !contradicted.is_empty(),
+        "the 97% claim contradicts a key point: {points:?}"
+    );
+    let covered: Vec<&Value> = points.iter().filter(|k| k["status"] == "covered").collect();
+    assert!(!covered.is_empty());
+    for k in points {
+        assert_eq!(k["covered"], k["status"] == "covered");
+        let evidence = k["evidence"].as_array().unwrap();
+        assert_eq!(evidence.is_empty(), k["status"] == "missed", "{k}");
+        for ev in evidence {
+            assert_eq!(
+                chars(
+                    text,
+                    ev["start"].as_u64().unwrap(),
+                    ev["end"].as_u64().unwrap()
+                ),
+                ev["quote"].as_str().unwrap()
+            );
+        }
+    }
+    assert!(e["figures"].as_array().unwrap().is_empty());
+}

@@ -10,6 +10,7 @@ mod m20261126_000005_voice_answers;
 mod m20261126_000006_current_answers_index;
 mod m20261207_000007_library_misconceptions_and_email_links;
 mod m20261207_000008_canonical_emails;
+mod m20261207_000009_evaluation_findings;
 
 pub mod canonical;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000006_current_answers_index::Migration),
             Box::new(m20261207_000007_library_misconceptions_and_email_links::Migration),
             Box::new(m20261207_000008_canonical_emails::Migration),
+            Box::new(m20261207_000009_evaluation_findings::Migration),
         ]
     }
 }

@@ -17,6 +17,8 @@ pub struct Model {
     pub sample_answer: Option<String>,
     pub follow_up_question: Option<String>,
     pub key_points: Option<Json>,
+    /// What the grader found beyond the key points: `{misconceptions: [...], figures: [...]}`.
+    pub findings: Option<Json>,
     pub evaluator: Option<String>,
     pub prompt_version: Option<String>,
     pub latency_ms: Option<i32>,

@@ -124,6 +124,10 @@ impl JobHandler for EvaluateAnswerJob {
                 done.key_points = Set(Some(
                     serde_json::to_value(&g.key_points).unwrap_or_default(),
                 ));
+                done.findings = Set(Some(serde_json::json!({
+                    "misconceptions": g.misconceptions,
+                    "figures": g.figures,
+                })));
                 done.evaluator = Set(Some(outcome.evaluator));
                 done.prompt_version = Set(Some(outcome.prompt_version));
                 done.latency_ms = Set(Some(took.as_millis().min(i32::MAX as u128) as i32));

@@ -106,10 +106,83 @@ pub struct DimensionScore {
     pub comment: String,
 }
 
+/// The part of the submitted answer (the transcript, for voice answers) a verdict rests on.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Evidence {
+    /// Start, in characters (Unicode code points) from the beginning of the answer text.
+    pub start: u32,
+    /// End (exclusive), in characters.
+    pub end: u32,
+    /// The quoted text, `answer[start..end]`.
+    pub quote: String,
+}
+
+/// What the grader concluded about a key point.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum KeyPointStatus {
+    /// The answer asserts it.
+    Covered,
+    /// Not found in the answer.
+    #[default]
+    Missed,
+    /// The answer asserts the opposite, a listed misconception that contradicts it, or a figure far
+    /// from the one it names.
+    Contradicted,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct KeyPointResult {
     pub point: String,
+    /// A short name for the point (absent for questions written without labels).
+    #[serde(default)]
+    pub label: Option<String>,
     pub covered: bool,
+    #[serde(default)]
+    pub status: KeyPointStatus,
+    /// Where the answer meets the point (covered) or contradicts it; empty when missed.
+    #[serde(default)]
+    pub evidence: Vec<Evidence>,
+    /// Why the point is contradicted, e.g. the correction of the claim made.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// A common wrong claim about the question that the answer makes.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct MisconceptionFinding {
+    /// The wrong claim, as the library states it.
+    pub claim: String,
+    /// What is actually true.
+    pub correction: String,
+    /// The dimension key it costs.
+    pub dimension: String,
+    /// The sentence of the answer that makes the claim.
+    pub evidence: Evidence,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FigureStatus {
+    Correct,
+    /// Estimation only: the right order of magnitude but more than 1.5× off.
+    Close,
+    Wrong,
+    Missing,
+}
+
+/// An expected figure (case calculation or estimate) and what the answer stated.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct FigureFinding {
+    pub label: String,
+    /// The expected figure in its units, e.g. "£3.8m" or "2.6%".
+    pub expected: String,
+    pub status: FigureStatus,
+    /// The figure as the answer wrote it.
+    #[serde(default)]
+    pub stated: Option<String>,
+    #[serde(default)]
+    pub evidence: Option<Evidence>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -124,7 +197,12 @@ pub struct Evaluation {
     pub sample_answer: Option<String>,
     pub follow_up_question: Option<String>,
     pub key_points: Vec<KeyPointResult>,
-    /// Grader name and version, e.g. `rubric-v2` or `openai:gpt-4o-mini`.
+    /// Wrong claims the answer makes, each with its correction and the sentence that makes it.
+    pub misconceptions: Vec<MisconceptionFinding>,
+    /// Case and estimation figures: expected against stated.
+    pub figures: Vec<FigureFinding>,
+    /// Grader name and version, e.g. `rubric-v2` or `openai:gpt-4o-mini`. Scores from different
+    /// versions are not strictly comparable; stored scores are never regraded.
     pub evaluator: Option<String>,
     pub prompt_version: Option<String>,
     pub latency_ms: Option<i32>,

@@ -309,6 +309,19 @@ where
     }
 }
 
+/// One list from an evaluation's stored findings (`{misconceptions, figures}`); empty for evaluations
+/// made before findings were stored.
+fn finding<T: serde::de::DeserializeOwned>(
+    findings: &Option<serde_json::Value>,
+    key: &str,
+) -> Vec<T> {
+    findings
+        .as_ref()
+        .and_then(|f| f.get(key))
+        .and_then(|v| serde_json::from_value(v.clone()).ok())
+        .unwrap_or_default()
+}
+
 pub fn evaluation_dto(e: Option<&evaluations::Model>) -> Evaluation {
     let Some(e) = e else {
         return Evaluation {
@@ -321,6 +334,8 @@ pub fn evaluation_dto(e: Option<&evaluations::Model>) -> Evaluation {
             sample_answer: None,
             follow_up_question: None,
             key_points: vec![],
+            misconceptions: vec![],
+            figures: vec![],
             evaluator: None,
             prompt_version: None,
             latency_ms: None,
@@ -356,6 +371,8 @@ pub fn evaluation_dto(e: Option<&evaluations::Model>) -> Evaluation {
             .as_ref()
             .and_then(|v| serde_json::from_value(v.clone()).ok())
             .unwrap_or_default(),
+        misconceptions: finding(&e.findings, "misconceptions"),
+        figures: finding(&e.findings, "figures"),
         evaluator: e.evaluator.clone(),
         prompt_version: e.prompt_version.clone(),
         latency_ms: e.latency_ms,
@@ -1030,6 +1047,7 @@ pub async fn new_pending_evaluation(
         sample_answer: Set(None),
         follow_up_question: Set(None),
         key_points: Set(None),
+        findings: Set(None),
         evaluator: Set(None),
         prompt_version: Set(None),
         latency_ms: Set(None),

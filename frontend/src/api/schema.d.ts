@@ -1043,7 +1043,14 @@ export interface components {
             sample_answer?: string | null;
             follow_up_question?: string | null;
             key_points: components["schemas"]["KeyPointResult"][];
-            /** @description Grader name and version, e.g. `rubric-v2` or `openai:gpt-4o-mini`. */
+            /** @description Wrong claims the answer makes, each with its correction and the sentence that makes it. */
+            misconceptions: components["schemas"]["MisconceptionFinding"][];
+            /** @description Case and estimation figures: expected against stated. */
+            figures: components["schemas"]["FigureFinding"][];
+            /**
+             * @description Grader name and version, e.g. `rubric-v2` or `openai:gpt-4o-mini`. Scores from different
+             *     versions are not strictly comparable; stored scores are never regraded.
+             */
             evaluator?: string | null;
             prompt_version?: string | null;
             /** Format: int32 */
@@ -1063,6 +1070,21 @@ export interface components {
         };
         /** @enum {string} */
         EvaluationStatus: "pending" | "running" | "completed" | "failed";
+        /** @description The part of the submitted answer (the transcript, for voice answers) a verdict rests on. */
+        Evidence: {
+            /**
+             * Format: int32
+             * @description Start, in characters (Unicode code points) from the beginning of the answer text.
+             */
+            start: number;
+            /**
+             * Format: int32
+             * @description End (exclusive), in characters.
+             */
+            end: number;
+            /** @description The quoted text, `answer[start..end]`. */
+            quote: string;
+        };
         Exhibit: {
             title: string;
             columns: string[];
@@ -1077,6 +1099,18 @@ export interface components {
             field: string;
             message: string;
         };
+        /** @description An expected figure (case calculation or estimate) and what the answer stated. */
+        FigureFinding: {
+            label: string;
+            /** @description The expected figure in its units, e.g. "£3.8m" or "2.6%". */
+            expected: string;
+            status: components["schemas"]["FigureStatus"];
+            /** @description The figure as the answer wrote it. */
+            stated?: string | null;
+            evidence?: components["schemas"]["Evidence"] | null;
+        };
+        /** @enum {string} */
+        FigureStatus: "correct" | "close" | "wrong" | "missing";
         FillerCount: {
             /** @example um */
             word: string;
@@ -1116,8 +1150,20 @@ export interface components {
         };
         KeyPointResult: {
             point: string;
+            /** @description A short name for the point (absent for questions written without labels). */
+            label?: string | null;
             covered: boolean;
+            status?: components["schemas"]["KeyPointStatus"];
+            /** @description Where the answer meets the point (covered) or contradicts it; empty when missed. */
+            evidence?: components["schemas"]["Evidence"][];
+            /** @description Why the point is contradicted, e.g. the correction of the claim made. */
+            note?: string | null;
         };
+        /**
+         * @description What the grader concluded about a key point.
+         * @enum {string}
+         */
+        KeyPointStatus: "covered" | "missed" | "contradicted";
         LoginRequest: {
             /** @example ada@example.com */
             email: string;
@@ -1158,6 +1204,17 @@ export interface components {
             detect: string[][];
             /** @description What an interviewer asks a candidate who made the claim. */
             probe?: string | null;
+        };
+        /** @description A common wrong claim about the question that the answer makes. */
+        MisconceptionFinding: {
+            /** @description The wrong claim, as the library states it. */
+            claim: string;
+            /** @description What is actually true. */
+            correction: string;
+            /** @description The dimension key it costs. */
+            dimension: string;
+            /** @description The sentence of the answer that makes the claim. */
+            evidence: components["schemas"]["Evidence"];
         };
         /** @enum {string} */
         Mode: "text" | "voice";
