@@ -179,6 +179,15 @@ fn quote(a: &Analysis, at: usize) -> String {
     format!("\"{}\"", a.doc.quote_at(at, 70))
 }
 
+/// The quoted evidence of a covered key point about the recommendation, if there is one.
+fn recommendation_point(a: &Analysis) -> Option<String> {
+    a.coverage
+        .iter()
+        .zip(a.input.key_points)
+        .find(|(c, k)| c.covered && k.point.to_lowercase().contains("recommend"))
+        .and_then(|(c, _)| c.places.first().map(|&at| quote(a, a.doc.tokens[at].start)))
+}
+
 fn first_quote(a: &Analysis, h: &Hits) -> Option<String> {
     h.first().map(|at| quote(a, at))
 }
@@ -197,19 +206,26 @@ fn join_points<'p>(points: impl Iterator<Item = &'p str>, max: usize) -> String 
     s
 }
 
+/// Covered points by their short names (labels where the library has them).
 fn covered_points<'a>(a: &'a Analysis) -> Vec<&'a str> {
     a.coverage
         .iter()
-        .filter(|c| c.covered)
-        .map(|c| c.point.as_str())
+        .zip(a.input.key_points)
+        .filter(|(c, _)| c.covered)
+        .map(|(_, k)| k.name())
         .collect()
 }
 
-/// Missed points, weakest evidence first.
+/// Missed points by their short names, weakest evidence first.
 fn missed_points<'a>(a: &'a Analysis) -> Vec<&'a str> {
-    let mut m: Vec<_> = a.coverage.iter().filter(|c| !c.covered).collect();
-    m.sort_by(|x, y| x.strength.total_cmp(&y.strength));
-    m.into_iter().map(|c| c.point.as_str()).collect()
+    let mut m: Vec<_> = a
+        .coverage
+        .iter()
+        .zip(a.input.key_points)
+        .filter(|(c, _)| !c.covered)
+        .collect();
+    m.sort_by(|x, y| x.0.strength.total_cmp(&y.0.strength));
+    m.into_iter().map(|(_, k)| k.name()).collect()
 }
 
 fn quoted_samples(h: &Hits, n: usize) -> String {
@@ -473,19 +489,19 @@ fn comment(a: &Analysis, s: &Scored) -> String {
             let mut s = if nums.is_empty() {
                 "No numbers (sizes, dates, percentages) to make the story concrete".to_string()
             } else {
-                format!("{} figure(s) such as {}", a.numbers_used, nums.join(", "))
+                format!("{} such as {}", count(a.numbers_used, "figure"), nums.join(", "))
             };
             s.push_str(&format!("; \"I\" ×{} vs \"we\" ×{}", c.i_count, c.we_count));
             if c.we_count > c.i_count {
                 s.push_str(", so your own part is hard to see");
             }
-            s.push_str(&format!("; {} first-person action(s).", c.action.count));
+            s.push_str(&format!("; {}.", count(c.action.count, "first-person action")));
             s
         }
         (Category::Situational, "specificity") => format!(
-            "{} concrete step(s) in the first person and {} example(s) or number(s).",
-            c.plan.count + c.action.count,
-            c.example.count + a.numbers_used
+            "{} in the first person and {} or figures.",
+            count(c.plan.count + c.action.count, "concrete step"),
+            count(c.example.count + a.numbers_used, "example")
         ),
         (Category::Behavioral, "impact") => {
             let result_quote = first_quote(a, &c.result);
@@ -522,10 +538,10 @@ fn comment(a: &Analysis, s: &Scored) -> String {
             s
         }
         (Category::Technical | Category::SystemDesign, "depth") => format!(
-            "Uses {} of the question's technical terms, {} example(s) and {} number(s) over {} words.",
+            "Uses {} of the question's technical terms, {} and {} over {} words.",
             a.topic_terms,
-            c.example.count,
-            a.numbers_used,
+            count(c.example.count, "example"),
+            count(a.numbers_used, "number"),
             a.words()
         ),
         (Category::Technical | Category::SystemDesign, "tradeoffs") => match c.tradeoff.distinct {
@@ -553,7 +569,7 @@ fn comment(a: &Analysis, s: &Scored) -> String {
         }
         (Category::Product, "metrics") => {
             if c.metric.any() {
-                format!("Metrics named: {}; {} number(s).", quoted_samples(&c.metric, 5), a.numbers_used)
+                format!("Metrics named: {}; {}.", quoted_samples(&c.metric, 5), count(a.numbers_used, "number"))
             } else {
                 "No success metric: name the number you'd move and how you'd measure it.".into()
             }
@@ -593,7 +609,7 @@ fn comment(a: &Analysis, s: &Scored) -> String {
             let mut parts: Vec<String> = figures_sentence(a).into_iter().collect();
             parts.extend(arithmetic_sentence(a));
             if parts.is_empty() {
-                parts.push(format!("{} number(s) used; no calculation is shown.", a.numbers_used));
+                parts.push(format!("{} used; no calculation is shown.", count(a.numbers_used, "number")));
             }
             parts.join(" ")
         }
@@ -612,13 +628,20 @@ fn comment(a: &Analysis, s: &Scored) -> String {
                 if a.number_in_conclusion { ", backed by numbers" } else { ", but without the key numbers" },
                 if c.next_steps.any() { ", with risks or next steps" } else { "; add risks and next steps" }
             ),
-            None => "No recommendation at the end: close with \"so I recommend…\", the key number, and next steps.".into(),
+            // A covered key point that is the recommendation is one, whatever words closed it.
+            None => match recommendation_point(a) {
+                Some(q) => format!(
+                    "Recommends {q}{}.",
+                    if c.next_steps.any() { ", with risks or next steps" } else { "; add risks and next steps" }
+                ),
+                None => "No recommendation at the end: close with \"so I recommend…\", the key number, and next steps.".into(),
+            },
         },
         (Category::Estimation, "assumptions") => {
             let mut s = if a.assumption_statements > 0 {
                 format!(
-                    "{} assumption(s) stated with numbers, e.g. {}.",
-                    a.assumption_statements,
+                    "{} stated with numbers, e.g. {}.",
+                    count(a.assumption_statements, "assumption"),
                     first_quote(a, &c.assumption).unwrap_or_default()
                 )
             } else {
@@ -642,7 +665,7 @@ fn comment(a: &Analysis, s: &Scored) -> String {
             }
             parts.extend(arithmetic_sentence(a));
             if parts.is_empty() {
-                parts.push(format!("{} number(s), but no calculation is spelled out.", a.numbers_used));
+                parts.push(format!("{}, but no calculation is spelled out.", count(a.numbers_used, "number")));
             }
             parts.join(" ")
         }
@@ -773,8 +796,9 @@ fn strength_for(a: &Analysis, key: &str) -> Option<String> {
             format!("Covers {}.", evidence.join("; "))
         }
         (Category::Behavioral, "specificity") => format!(
-            "Concrete and personal: {} number(s) and {} first-person action(s).",
-            a.numbers_used, c.action.count
+            "Concrete and personal: {} and {}.",
+            count(a.numbers_used, "number"),
+            count(c.action.count, "first-person action")
         ),
         (Category::Behavioral, "impact") => {
             format!("Quantified outcome: {}.", first_quote(a, &c.result)?)

@@ -359,6 +359,19 @@ fn tolerance(a: &Mention, b: &Mention) -> f64 {
 /// ("£720m" vs "720" vs "0.72bn") and for the rounding either side signalled.
 pub(crate) fn same_quantity(a: &Mention, b: &Mention) -> bool {
     let pct = |m: &Mention| m.kind == Kind::Percent;
+    // 2.6% and 0.026 are one rate: a percentage against a plain fraction compares as a fraction.
+    let as_fraction = |p: &Mention, f: &Mention| {
+        pct(p)
+            && f.kind == Kind::Plain
+            && f.currency.is_none()
+            && f.scale == 1.0
+            && f.raw.abs() <= 1.0
+            && f.raw != 0.0
+            && approx_eq(p.value() / 100.0, f.raw, tolerance(p, f))
+    };
+    if as_fraction(a, b) || as_fraction(b, a) {
+        return true;
+    }
     if pct(a) != pct(b) && !(a.is_bare() || b.is_bare()) {
         return false;
     }
@@ -555,9 +568,12 @@ pub(crate) fn check_case_figures(
             // A figure equal to a number already in the prompt only counts when the candidate
             // ties it to the figure's label; otherwise restating the prompt would score.
             let coincides = prompt_mentions.iter().any(|p| same_quantity(fm, p));
-            let found = usable
-                .iter()
-                .find(|m| same_quantity(fm, m) && (!coincides || near_label(doc, m, &label)));
+            // A bare number ("60" stores) is never a money figure unless it is tied to the label.
+            let bare_for_money = |m: &Mention| fm.currency.is_some() && m.is_bare();
+            let found = usable.iter().find(|m| {
+                same_quantity(fm, m)
+                    && (!(coincides || bare_for_money(m)) || near_label(doc, m, &label))
+            });
             let status = if let Some(m) = found {
                 FigureStatus::Matched(m.text.clone())
             } else {
@@ -910,6 +926,38 @@ mod tests {
             checks
                 .iter()
                 .all(|c| matches!(c.status, FigureStatus::Matched(_))),
+            "{checks:?}"
+        );
+    }
+
+    #[test]
+    fn a_percentage_and_its_fraction_are_one_rate() {
+        let rate = figure_mention(&ExpectedFigure {
+            label: "Churn rate".into(),
+            value: 0.026,
+            unit: None,
+        });
+        for s in ["≈ 2.6%", "2.6 percent", "0.026"] {
+            assert!(same_quantity(&rate, &one(s)), "{s}");
+        }
+        assert!(!same_quantity(&rate, &one("26%")));
+    }
+
+    #[test]
+    fn a_bare_count_is_not_a_money_figure_unless_tied_to_its_label() {
+        let figs = vec![ExpectedFigure {
+            label: "Operating profit (£m)".into(),
+            value: 60.0,
+            unit: Some("£m".into()),
+        }];
+        let prompt = extract_str("The chain has 120 stores.");
+        let stores = Doc::new("They opened 60 stores last year, and the rest is rent.");
+        let checks = check_case_figures(&figs, &stores, &extract(&stores), &prompt);
+        assert_eq!(checks[0].status, FigureStatus::Missing, "{checks:?}");
+        let profit = Doc::new("So operating profit comes to 60 in total.");
+        let checks = check_case_figures(&figs, &profit, &extract(&profit), &prompt);
+        assert!(
+            matches!(checks[0].status, FigureStatus::Matched(_)),
             "{checks:?}"
         );
     }

@@ -97,7 +97,7 @@ cue!(
 );
 cue!(
     CONCLUSION,
-    r"(?i)\b(?:so I(?:'d| would)? recommend|I(?:'d| would) recommend|my recommendation|I recommend|recommend(?:ation)? (?:is|would be)|in summary|to summari[sz]e|to sum up|in conclusion|to conclude|bottom line|so my (?:answer|estimate)|my (?:answer|estimate|final answer) is|so the answer|so (?:yes|no),|I(?:'d| would) go with|that gets (?:me|us) to|call it|so (?:roughly|about|around) \S*\d|so I(?:'d| would) say|net,? net|all in all|overall,)"
+    r"(?i)\b(?:recommendations?\s*:|so I(?:'d| would)? recommend|I(?:'d| would) recommend|my recommendation|I recommend|recommend(?:ation)? (?:is|would be)|in summary|to summari[sz]e|to sum up|in conclusion|to conclude|bottom line|so my (?:answer|estimate)|my (?:answer|estimate|final answer) is|so the answer|so (?:yes|no),|I(?:'d| would) go with|that gets (?:me|us) to|call it|so (?:roughly|about|around) \S*\d|so I(?:'d| would) say|net,? net|all in all|overall,)"
 );
 cue!(
     NEXT_STEPS,

@@ -194,7 +194,15 @@ pub(crate) fn truncate_chars(s: &str, max: usize) -> String {
         return s;
     }
     let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
-    out = out.trim_end().to_string();
+    // End on a word boundary when one is reasonably close: never "…key point cut mid-wo…".
+    if let Some(space) = out.rfind(char::is_whitespace)
+        && out[..space].chars().count() >= max / 2
+    {
+        out.truncate(space);
+    }
+    out = out
+        .trim_end_matches(|c: char| c.is_whitespace() || ",;:-–—".contains(c))
+        .to_string();
     out.push('…');
     out
 }
