@@ -11,7 +11,7 @@ HAS_FRONTEND := $(wildcard $(FRONTEND)/package.json)
 BIN := target/debug/interviewos
 
 .PHONY: help run build backend frontend test test-rust test-sqlite test-postgres test-frontend test-e2e test-contract \
-        lint fmt openapi bench tools clean stop-postgres
+        lint fmt openapi bench eval tools clean stop-postgres
 
 help:
 	@echo "make run        build and serve API + SPA on http://localhost:8080 (SQLite, offline grader, email outbox)"
@@ -19,6 +19,7 @@ help:
 	@echo "make lint       cargo fmt --check, clippy -D warnings, frontend lint + typecheck"
 	@echo "make openapi    regenerate openapi.yaml (and the SPA's client types) from the code"
 	@echo "make bench      load benchmark against a release build on PostgreSQL (see docs/performance.md)"
+	@echo "make eval       grading accuracy on the labelled answer pairs (offline grader, or OPENAI_* to measure a model)"
 
 tools:
 	@command -v $(CARGO) >/dev/null || { echo "error: cargo not found — install Rust (https://rustup.rs)"; exit 1; }
@@ -104,6 +105,13 @@ stop-postgres:
 
 bench:
 	scripts/bench.sh
+
+# Pairwise grading accuracy on grader/eval/ (tuning and held-out splits), per pair type and category, for
+# the configured grader: the offline rubric grader, or the OpenAI-compatible server given OPENAI_API_KEY,
+# OPENAI_BASE_URL and OPENAI_MODEL. A release build: the offline grader's timings are the real ones.
+eval: tools
+	$(CARGO) build --release --locked -p interviewos
+	APP_ENV=$${APP_ENV:-test} target/release/interviewos eval
 
 clean:
 	$(CARGO) clean

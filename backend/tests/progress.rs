@@ -319,4 +319,50 @@ async fn evaluations_feed_the_progress_report() {
     assert!(p["average_score"].is_number());
     assert_eq!(p["by_role"][0]["key"], "data-analyst");
     assert!(!p["dimensions"].as_array().unwrap().is_empty());
+    // One grader so far.
+    assert_eq!(p["graders"].as_array().unwrap().len(), 1);
+    assert_eq!(p["graders"][0]["evaluator"], "rubric-v2");
+    assert_eq!(p["graders"][0]["evaluations"], 2);
+
+    // An evaluation kept from an earlier grader version: the report says the scores mix versions,
+    // oldest first, and the old score is not regraded.
+    use interviewos::entities::evaluations;
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+    let old = evaluations::Entity::find()
+        .filter(evaluations::Column::Status.eq("completed"))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let old_score = old.overall_score;
+    let mut am: evaluations::ActiveModel = old.into();
+    am.evaluator = Set(Some("rubric-v1".into()));
+    am.completed_at = Set(Some(chrono::Utc::now() - chrono::Duration::days(3)));
+    let old = am.update(&app.state.db).await.unwrap();
+    let p: Value = app
+        .get("/api/v1/progress", Some(&s.access))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let graders = p["graders"].as_array().unwrap();
+    assert_eq!(graders.len(), 2, "{graders:?}");
+    assert_eq!(graders[0]["evaluator"], "rubric-v1");
+    assert_eq!(graders[1]["evaluator"], "rubric-v2");
+    assert!(graders[0]["last_at"].as_str().unwrap() < graders[1]["first_at"].as_str().unwrap());
+    let kept = evaluations::Entity::find_by_id(old.id)
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(kept.overall_score, old_score);
+    // The range filter applies: only this week's grader.
+    let today = chrono::Utc::now().date_naive();
+    let p: Value = app
+        .get(&format!("/api/v1/progress?from={today}"), Some(&s.access))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(p["graders"].as_array().unwrap().len(), 1);
 }

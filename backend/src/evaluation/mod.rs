@@ -97,6 +97,59 @@ impl GradingRequest {
     }
 }
 
+/// One grader version's share of a user's completed evaluations. Scores are stored as graded and
+/// never regraded, so a chart spanning two versions mixes two scales; clients say so.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    serde::Serialize,
+    serde::Deserialize,
+    utoipa::ToSchema,
+    sea_orm::FromQueryResult,
+)]
+pub struct GraderPeriod {
+    /// Grader name and version, e.g. `rubric-v2` or `openai:gpt-4o-mini`.
+    pub evaluator: String,
+    pub first_at: chrono::DateTime<chrono::Utc>,
+    pub last_at: chrono::DateTime<chrono::Utc>,
+    pub evaluations: i64,
+}
+
+/// The grader versions behind a user's completed evaluations in a time range, oldest first.
+pub async fn graders_used(
+    db: &impl sea_orm::ConnectionTrait,
+    user_id: uuid::Uuid,
+    from: Option<chrono::DateTime<chrono::Utc>>,
+    to: Option<chrono::DateTime<chrono::Utc>>,
+) -> Result<Vec<GraderPeriod>, sea_orm::DbErr> {
+    use crate::entities::evaluations::{Column, Entity};
+    use sea_orm::{
+        ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, sea_query::Expr,
+    };
+    let mut q = Entity::find()
+        .select_only()
+        .column(Column::Evaluator)
+        .column_as(Column::CompletedAt.min(), "first_at")
+        .column_as(Column::CompletedAt.max(), "last_at")
+        .column_as(Column::Id.count(), "evaluations")
+        .filter(Column::UserId.eq(user_id))
+        .filter(Column::Status.eq("completed"))
+        .filter(Column::Evaluator.is_not_null())
+        .filter(Column::CompletedAt.is_not_null());
+    if let Some(from) = from {
+        q = q.filter(Column::CompletedAt.gte(from));
+    }
+    if let Some(to) = to {
+        q = q.filter(Column::CompletedAt.lt(to));
+    }
+    q.group_by(Column::Evaluator)
+        .order_by_asc(Expr::col(sea_orm::sea_query::Alias::new("first_at")))
+        .into_model::<GraderPeriod>()
+        .all(db)
+        .await
+}
+
 /// A finished evaluation and how it was produced.
 #[derive(Debug, Clone)]
 pub struct GradeOutcome {

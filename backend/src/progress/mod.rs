@@ -134,6 +134,9 @@ pub struct Progress {
     /// The three weakest dimensions, weakest first.
     pub weakest: Vec<DimensionProgress>,
     pub recommended_questions: Vec<Recommendation>,
+    /// The grader versions behind the scores in the range, oldest first. More than one means the
+    /// chart mixes grading scales (old scores are never regraded).
+    pub graders: Vec<crate::evaluation::GraderPeriod>,
 }
 
 fn round1(x: f64) -> f64 {
@@ -366,6 +369,17 @@ pub async fn compute(
         by_category,
         weakest,
         recommended_questions,
+        graders: crate::evaluation::graders_used(
+            db,
+            user_id,
+            f.from
+                .and_then(|d| d.and_hms_opt(0, 0, 0))
+                .map(|t| t.and_utc()),
+            f.to.and_then(|d| d.succ_opt())
+                .and_then(|d| d.and_hms_opt(0, 0, 0))
+                .map(|t| t.and_utc()),
+        )
+        .await?,
     })
 }
 

@@ -1124,6 +1124,20 @@ export interface components {
              */
             email: string;
         };
+        /**
+         * @description One grader version's share of a user's completed evaluations. Scores are stored as graded and
+         *     never regraded, so a chart spanning two versions mixes two scales; clients say so.
+         */
+        GraderPeriod: {
+            /** @description Grader name and version, e.g. `rubric-v2` or `openai:gpt-4o-mini`. */
+            evaluator: string;
+            /** Format: date-time */
+            first_at: string;
+            /** Format: date-time */
+            last_at: string;
+            /** Format: int64 */
+            evaluations: number;
+        };
         GroupProgress: {
             /** @description Role slug or category. */
             key: string;
@@ -1308,6 +1322,11 @@ export interface components {
             /** @description The three weakest dimensions, weakest first. */
             weakest: components["schemas"]["DimensionProgress"][];
             recommended_questions: components["schemas"]["Recommendation"][];
+            /**
+             * @description The grader versions behind the scores in the range, oldest first. More than one means the
+             *     chart mixes grading scales (old scores are never regraded).
+             */
+            graders: components["schemas"]["GraderPeriod"][];
         };
         QuestionDetail: components["schemas"]["QuestionSummary"] & {
             case?: components["schemas"]["CaseBrief"] | null;
