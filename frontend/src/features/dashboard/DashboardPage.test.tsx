@@ -39,6 +39,7 @@ const progress: Progress = {
   by_category: [{ key: "behavioral", name: "Behavioural", answers: 7, average_score: 63.4 }],
   weakest: [{ key: "impact", name: "Impact", average: 4.8, trend: -0.4 }],
   recommended_questions: [{ question, reason: "Practises your weakest skill: Impact" }],
+  graders: [{ evaluator: "rubric-v2", first_at: "2025-05-12T10:00:00Z", last_at: "2025-05-20T10:00:00Z", evaluations: 7 }],
 };
 
 describe("dashboard", () => {
@@ -73,6 +74,8 @@ describe("dashboard", () => {
     expect(screen.getByText("45 min")).toBeInTheDocument();
     expect(screen.getByText(/Practises your weakest skill: Impact/)).toBeInTheDocument();
     expect(screen.getByRole("link", { name: /Practise this/ })).toHaveAttribute("href", "/practice?question=q1&role=product-manager");
+    // One grader version: no note about mixed scales.
+    expect(screen.queryByRole("note")).not.toBeInTheDocument();
 
     await screen.findByRole("option", { name: "Product Manager" });
     await userEvent.selectOptions(screen.getByLabelText("Role"), "product-manager");
@@ -83,5 +86,35 @@ describe("dashboard", () => {
       expect(q.get("role")).toBe("product-manager");
       expect(q.get("from")).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     });
+  });
+
+  it("says when the chart mixes grader versions", async () => {
+    const mixed: Progress = {
+      ...progress,
+      graders: [
+        { evaluator: "rubric-v1", first_at: "2025-05-01T10:00:00Z", last_at: "2025-05-13T10:00:00Z", evaluations: 3 },
+        { evaluator: "rubric-v2", first_at: "2025-05-14T10:00:00Z", last_at: "2025-05-20T10:00:00Z", evaluations: 4 },
+      ],
+    };
+    mockFetch((req) => {
+      switch (path(req)) {
+        case "/api/v1/progress":
+          return json(mixed);
+        case "/api/v1/roles":
+          return json({ items: [] });
+        case "/api/v1/me/usage":
+          return json({ plan: "free", period_start: "2025-05-01T00:00:00Z", period_end: "2025-06-01T00:00:00Z", answers_used: 7, answers_limit: 25 });
+        case "/api/v1/sessions":
+          return json({ items: [], next_cursor: null });
+        case "/api/v1/me":
+          return json({ id: "u1", email: "a@example.com", email_verified: true, role: "user", plan: "free", theme: "system", training_opt_out: false, created_at: "2025-01-01T00:00:00Z" });
+        default:
+          return json({});
+      }
+    });
+    renderRoute(<DashboardPage />);
+    const note = await screen.findByRole("note");
+    expect(note).toHaveTextContent(/updated grader/);
+    expect(note).toHaveTextContent(/not directly comparable/);
   });
 });

@@ -98,6 +98,18 @@ function NextPractice({ progress, role }: { progress: Progress | undefined; role
   );
 }
 
+/** Scores are never regraded: when the range mixes grader versions, say where the scale changed. */
+function GraderNote({ graders }: { graders: Progress["graders"] }) {
+  if (graders.length < 2) return null;
+  const latest = graders[graders.length - 1];
+  return (
+    <p className="small muted" role="note" style={{ marginTop: "0.5rem" }}>
+      Scores from {formatDate(latest.first_at)} on come from an updated grader, which checks claims and figures more
+      strictly. Earlier scores were kept as they were given, so the two periods are not directly comparable.
+    </p>
+  );
+}
+
 function ProgressCharts({ progress, filtered }: { progress: Progress; filtered: boolean }) {
   const timeline = progress.timeline.map((t) => ({ label: weekLabel(t.week), value: t.average_score ?? null }));
   const dims = progress.dimensions.map((d) => ({ label: d.name, value: d.average }));
@@ -120,6 +132,7 @@ function ProgressCharts({ progress, filtered }: { progress: Progress; filtered: 
         <h2 id="trend-heading">Score trend</h2>
         <p className="small muted">Average overall score per week, out of 100</p>
         <LineChart data={timeline} title="Average score per week" height={300} />
+        <GraderNote graders={progress.graders} />
       </section>
       <section className="card" aria-labelledby="dims-heading">
         <h2 id="dims-heading">Skills</h2>
