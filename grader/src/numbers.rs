@@ -527,6 +527,22 @@ pub(crate) fn trim_number(v: f64) -> String {
     }
 }
 
+/// A computed value written the way the answer wrote its result: "£5.05m", "2.6%", "1,200".
+pub(crate) fn in_units_of(value: f64, like: &Mention) -> String {
+    if like.kind == Kind::Percent {
+        return format!("{}%", trim_number(value * 100.0));
+    }
+    let (scaled, suffix) = match like.scale {
+        s if s >= 1e9 => (value / 1e9, "bn"),
+        s if s >= 1e6 => (value / 1e6, "m"),
+        s if s >= 1e3 => (value / 1e3, "k"),
+        _ => (value, ""),
+    };
+    let sign = if scaled < 0.0 { "-" } else { "" };
+    let currency = like.currency.map(String::from).unwrap_or_default();
+    format!("{sign}{currency}{}{suffix}", trim_number(scaled.abs()))
+}
+
 /// Outcome of checking one expected figure against the answer.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum FigureStatus {
@@ -824,11 +840,18 @@ pub(crate) fn check_arithmetic(text: &str, mentions: &[Mention]) -> Vec<ArithChe
                     .get(ms[i].start..result.end)
                     .map(crate::text::collapse_ws)
                     .unwrap_or_default(),
-                computed: trim_number(if result.kind == Kind::Percent {
-                    acc * 100.0
-                } else {
-                    acc
-                }),
+                // Shown in the scale the answer used ("40 × 18" is 720, said as "620 million").
+                computed: in_units_of(
+                    (-3..=3)
+                        .map(|k| acc * 1000f64.powi(k))
+                        .min_by(|x, y| {
+                            let d =
+                                |v: f64| (v.abs().max(1e-12) / stated.abs().max(1e-12)).ln().abs();
+                            d(*x).total_cmp(&d(*y))
+                        })
+                        .unwrap_or(acc),
+                    result,
+                ),
                 stated: result.text.clone(),
                 ok,
             });
@@ -928,6 +951,20 @@ mod tests {
                 .all(|c| matches!(c.status, FigureStatus::Matched(_))),
             "{checks:?}"
         );
+    }
+
+    #[test]
+    fn wrong_sums_are_quoted_back_in_the_answers_units() {
+        let text = "Lost revenue is £192m × 3.0% = £3.8m a year.";
+        let doc = Doc::new(text);
+        let checks = check_arithmetic(text, &extract(&doc));
+        assert_eq!(checks.len(), 1);
+        assert!(!checks[0].ok);
+        assert_eq!(checks[0].computed, "£5.76m");
+        let text = "So 12 out of 480 is 2.5%.";
+        let doc = Doc::new(text);
+        let ok = check_arithmetic(text, &extract(&doc));
+        assert!(ok.iter().all(|c| c.ok), "{ok:?}");
     }
 
     #[test]

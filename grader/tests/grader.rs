@@ -365,7 +365,7 @@ fn right_figures_reward_and_wrong_figures_penalise() {
         cw.contains("Wrong: 620 million for Revenue from large stores (expected £720m)"),
         "{cw}"
     );
-    assert!(cw.contains("the inputs give 720, not 620 million"), "{cw}");
+    assert!(cw.contains("the inputs give 720m, not 620 million"), "{cw}");
     assert!(
         wrong
             .improvements
