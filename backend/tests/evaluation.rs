@@ -576,7 +576,11 @@ fn good_output() -> String {
         "summary": "A solid answer that covers the mechanism.",
         "strengths": ["Explains the mechanism precisely."],
         "improvements": ["Compare two alternatives with numbers."],
-        "key_points": [{"index": 0, "covered": true}, {"index": 1, "covered": false}],
+        "key_points": [
+            {"index": 0, "verdict": "covered", "quotes": ["B-tree"]},
+            {"index": 1, "verdict": "missed", "quotes": []}
+        ],
+        "misconceptions": [],
         "follow_up_question": "How would this change at ten times the traffic?"
     })
     .to_string()
@@ -637,14 +641,17 @@ async fn openai_grader_sends_a_structured_delimited_request() {
     .await;
     let e = wait_status(&app, &s.access, &aid, "completed").await;
     assert_eq!(e["evaluator"], "openai:gpt-test");
-    assert_eq!(e["prompt_version"], "eval-prompt-v1");
+    assert_eq!(e["prompt_version"], "eval-prompt-v2");
     assert_eq!(e["summary"], "A solid answer that covers the mechanism.");
     assert_eq!(
         e["follow_up_question"],
         "How would this change at ten times the traffic?"
     );
     assert_eq!(e["key_points"][0]["covered"], true);
+    assert_eq!(e["key_points"][0]["status"], "covered");
+    assert_eq!(e["key_points"][0]["evidence"][0]["quote"], "B-tree");
     assert_eq!(e["key_points"][1]["covered"], false);
+    assert_eq!(e["key_points"][1]["status"], "missed");
     // Overall is our documented weighting, not the model's: and the injection attempt costs clarity.
     let dims: Vec<(String, f64)> = e["dimensions"]
         .as_array()
@@ -720,6 +727,314 @@ async fn openai_malformed_output_is_retried_once() {
     let (s, aid) = technical_answer(&app, "oa2@example.com", "A B-tree keeps keys sorted.").await;
     let e = wait_status(&app, &s.access, &aid, "completed").await;
     assert_eq!(e["evaluator"], "openai:gpt-test");
+    assert_eq!(fake.received_requests().await.unwrap().len(), 2);
+}
+
+/// An answer to ds-001 (what "p = 0.03" means) with an accented name, curly quotes, a straight
+/// apostrophe and the library's first misconception ("a 97% chance the variant is better").
+const P_VALUE_ANSWER: &str = "Zoë asked me what “p = 0.03” means. It means there is a 97% chance that the new variant \
+    is better than the control. If nothing had really changed, we'd see a difference this \
+    large only about 3% of the time, and I'd report the effect size with a confidence interval.";
+
+/// Model output for [`P_VALUE_ANSWER`] with the given key points and misconceptions.
+fn p_value_output(key_points: Value, misconceptions: Value) -> String {
+    json!({
+        "dimensions": [
+            {"key": "correctness", "score": 8, "comment": "States the definition under the null."},
+            {"key": "depth", "score": 6, "comment": "Mentions the effect size."},
+            {"key": "tradeoffs", "score": 5, "comment": "Little on power."},
+            {"key": "clarity", "score": 8, "comment": "Plain language."}
+        ],
+        "summary": "Right definition, one wrong reading.",
+        "strengths": ["Gives the definition under no effect."],
+        "improvements": ["Say what the threshold is and that it is fixed in advance."],
+        "key_points": key_points,
+        "misconceptions": misconceptions,
+        "follow_up_question": "What if p were 0.08?"
+    })
+    .to_string()
+}
+
+/// Quotes as a model writes them: straight quotes and apostrophes for curly ones and the other way
+/// round, a doubled space.
+fn grounded_p_value_output() -> String {
+    p_value_output(
+        json!([
+            {"index": 0, "verdict": "covered", "quotes": ["we’d see a difference this large only about 3% of the time"]},
+            {"index": 1, "verdict": "contradicted", "quotes": ["Zoë asked me what \"p = 0.03\" means. It means there is a 97% chance"]},
+            {"index": 2, "verdict": "covered", "quotes": ["I'd report the effect size with a confidence interval"]},
+            {"index": 3, "verdict": "missed", "quotes": []}
+        ]),
+        json!([{"index": 0, "quote": "there is a  97% chance that the new variant is better than the control"}]),
+    )
+}
+
+/// The same verdicts, but the evidence for the first key point is a paraphrase, not the answer's words.
+fn hallucinated_p_value_output() -> String {
+    p_value_output(
+        json!([
+            {"index": 0, "verdict": "covered", "quotes": ["if there were no effect we would see this difference 3% of the time"]},
+            {"index": 3, "verdict": "missed", "quotes": []}
+        ]),
+        json!([]),
+    )
+}
+
+/// Submits `text` as the answer to ds-001 and returns the session and the answer id.
+async fn p_value_answer(app: &TestApp, email: &str, text: &str) -> (Session, String) {
+    let s = app.register(email).await;
+    let qid = library_question(app, "ds-001").await;
+    let res = app
+        .post(
+            "/api/v1/sessions",
+            json!({"role": "data-scientist", "question_ids": [qid], "mode": "text"}),
+            Some(&s.access),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let ses: Value = res.json().await.unwrap();
+    let a = submit(app, &s.access, ses["id"].as_str().unwrap(), &qid, text).await;
+    (s, a["id"].as_str().unwrap().to_owned())
+}
+
+async fn fake_openai(responses: Vec<String>) -> MockServer {
+    let fake = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/chat/completions"))
+        .respond_with(Sequence(
+            responses
+                .iter()
+                .map(|c| ResponseTemplate::new(200).set_body_json(completion(c)))
+                .collect(),
+            Default::default(),
+        ))
+        .mount(&fake)
+        .await;
+    fake
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn openai_grader_gets_the_misconceptions_and_model_answer_as_reference() {
+    let fake = fake_openai(vec![grounded_p_value_output()]).await;
+    let app = openai_app(&fake, &[]).await;
+    let (s, aid) = p_value_answer(&app, "oa-material@example.com", P_VALUE_ANSWER).await;
+    wait_status(&app, &s.access, &aid, "completed").await;
+    // What the library says about the question, as the grader builds it.
+    use interviewos::entities::{answers, questions};
+    use sea_orm::EntityTrait;
+    let answer = answers::Entity::find_by_id(aid.parse::<uuid::Uuid>().unwrap())
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let question = questions::Entity::find_by_id(answer.question_id)
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let library = interviewos::evaluation::GradingRequest::new(&question, &answer);
+    assert!(library.misconceptions.len() >= 2);
+
+    let reqs = fake.received_requests().await.unwrap();
+    assert_eq!(reqs.len(), 1);
+    let body: Value = serde_json::from_slice(&reqs[0].body).unwrap();
+    let system = body["messages"][0]["content"].as_str().unwrap();
+    assert!(system.contains("REFERENCE material"), "{system}");
+    assert!(system.contains("never marked down for not using the library's words"));
+    assert!(system.contains("UNTRUSTED DATA"));
+    let user = body["messages"][1]["content"].as_str().unwrap();
+    // The misconceptions, each claim with its correction, labelled as reference.
+    let listed = user
+        .find("Common misconceptions on this question (REFERENCE")
+        .expect("misconceptions section");
+    for (i, m) in library.misconceptions.iter().enumerate() {
+        assert!(
+            user.contains(&format!(
+                "{i}: {}\n   Correction: {}\n",
+                m.claim.trim(),
+                m.correction.trim()
+            )),
+            "{user}"
+        );
+    }
+    // The model answer, fenced and labelled as reference.
+    let reference = format!(
+        "<reference_answer>\n{}\n</reference_answer>",
+        library.model_answer.trim()
+    );
+    let at = user.find(&reference).expect("fenced model answer");
+    assert!(user[..at].contains("Model answer (REFERENCE material"));
+    // The candidate's answer, fenced with one nonce on both tags, after all the reference material.
+    let open = user.find("<candidate_answer id=\"").expect("fenced answer");
+    let nonce = &user[open + 22..open + 22 + user[open + 22..].find('"').unwrap()];
+    assert_eq!(nonce.len(), 16, "{nonce}");
+    assert!(user.contains(&format!(
+        "<candidate_answer id=\"{nonce}\">\n{P_VALUE_ANSWER}\n</candidate_answer id=\"{nonce}\">"
+    )));
+    assert!(listed < open && at < open);
+    // The schema asks for quoted verdicts and reported misconceptions.
+    let schema = &body["response_format"]["json_schema"]["schema"];
+    assert!(
+        schema["required"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("misconceptions"))
+    );
+    let point = &schema["properties"]["key_points"]["items"];
+    assert_eq!(point["required"], json!(["index", "verdict", "quotes"]));
+    assert_eq!(point["additionalProperties"], false);
+    let wrong = &schema["properties"]["misconceptions"]["items"];
+    assert_eq!(wrong["required"], json!(["index", "quote"]));
+    assert_eq!(wrong["additionalProperties"], false);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn openai_quotes_become_evidence_in_the_submitted_answer_and_wrong_claims_are_named() {
+    let fake = fake_openai(vec![grounded_p_value_output()]).await;
+    let app = openai_app(&fake, &[]).await;
+    let (s, aid) = p_value_answer(&app, "oa-quotes@example.com", P_VALUE_ANSWER).await;
+    let e = wait_status(&app, &s.access, &aid, "completed").await;
+    assert_eq!(e["evaluator"], "openai:gpt-test");
+    assert_eq!(e["prompt_version"], "eval-prompt-v2");
+    let slice = |ev: &Value| {
+        chars(
+            P_VALUE_ANSWER,
+            ev["start"].as_u64().unwrap(),
+            ev["end"].as_u64().unwrap(),
+        )
+    };
+
+    // The reported misconception, with the library's correction and the answer's own words.
+    let found = e["misconceptions"].as_array().unwrap();
+    assert_eq!(found.len(), 1, "{found:?}");
+    let m = &found[0];
+    assert!(m["claim"].as_str().unwrap().contains("97%"));
+    let correction = m["correction"].as_str().unwrap();
+    assert!(correction.starts_with("The p-value is computed assuming there is no effect"));
+    assert_eq!(m["dimension"], "correctness");
+    assert_eq!(
+        m["evidence"]["quote"],
+        "there is a 97% chance that the new variant is better than the control"
+    );
+    assert_eq!(
+        slice(&m["evidence"]),
+        m["evidence"]["quote"].as_str().unwrap()
+    );
+    let first = e["improvements"][0].as_str().unwrap();
+    assert!(
+        first.contains("97% chance") && first.contains(correction),
+        "{first}"
+    );
+
+    // Statuses: the misconception contradicts key points 1 and 2 (as in the offline grader).
+    let points = e["key_points"].as_array().unwrap();
+    let statuses: Vec<&str> = points
+        .iter()
+        .map(|k| k["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        statuses,
+        ["contradicted", "contradicted", "covered", "missed"]
+    );
+    for k in &points[..2] {
+        assert_eq!(k["note"], correction);
+        assert_eq!(k["evidence"][0], m["evidence"]);
+    }
+    // The model's own quote for point 2, curly quotes and the accented name as submitted.
+    assert_eq!(
+        points[1]["evidence"][1]["quote"],
+        "Zoë asked me what “p = 0.03” means. It means there is a 97% chance"
+    );
+    assert_eq!(points[1]["evidence"][1]["start"], 0);
+    assert_eq!(
+        points[2]["evidence"][0]["quote"],
+        "I'd report the effect size with a confidence interval"
+    );
+    for k in points {
+        assert_eq!(k["covered"], k["status"] == "covered");
+        let evidence = k["evidence"].as_array().unwrap();
+        assert_eq!(evidence.is_empty(), k["status"] == "missed", "{k}");
+        for ev in evidence {
+            assert_eq!(slice(ev), ev["quote"].as_str().unwrap(), "{ev}");
+        }
+    }
+
+    // The offline grader's consequences: correctness capped, every dimension scaled.
+    let score = |key: &str| {
+        e["dimensions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["key"] == key)
+            .unwrap()["score"]
+            .as_f64()
+            .unwrap()
+    };
+    assert_eq!(score("correctness"), 4.0);
+    assert!((score("clarity") - 5.2).abs() < 0.01, "{e}");
+    assert!(e["figures"].as_array().unwrap().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn openai_quotes_not_in_the_answer_are_retried_once() {
+    let fake = fake_openai(vec![
+        hallucinated_p_value_output(),
+        grounded_p_value_output(),
+    ])
+    .await;
+    let app = openai_app(&fake, &[]).await;
+    let (s, aid) = p_value_answer(&app, "oa-retry-quote@example.com", P_VALUE_ANSWER).await;
+    let e = wait_status(&app, &s.access, &aid, "completed").await;
+    assert_eq!(fake.received_requests().await.unwrap().len(), 2);
+    // The second, grounded output is what is stored.
+    assert_eq!(e["misconceptions"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        e["key_points"][2]["evidence"][0]["quote"],
+        "I'd report the effect size with a confidence interval"
+    );
+    let stored = serde_json::to_string(&e).unwrap();
+    assert!(!stored.contains("we would see this difference"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn openai_output_quoting_text_not_in_the_answer_twice_fails_the_evaluation() {
+    let fake = fake_openai(vec![hallucinated_p_value_output()]).await;
+    let app = openai_app(&fake, &[]).await;
+    let (s, aid) = p_value_answer(&app, "oa-bad-quotes@example.com", P_VALUE_ANSWER).await;
+    let e = wait_status(&app, &s.access, &aid, "failed").await;
+    let error = e["error"].as_str().unwrap();
+    assert!(
+        error.contains("evidence did not match the answer on two attempts")
+            && error.contains("is not in the answer"),
+        "{error}"
+    );
+    assert!(
+        !error.contains("we would see"),
+        "the quote itself is not repeated: {error}"
+    );
+    assert!(
+        e["key_points"].as_array().is_none_or(|k| k.is_empty()),
+        "{e}"
+    );
+    assert!(
+        e["misconceptions"].as_array().is_none_or(|m| m.is_empty()),
+        "{e}"
+    );
+    assert!(e["overall_score"].is_null(), "{e}");
+    use interviewos::entities::evaluations;
+    use sea_orm::EntityTrait;
+    let row = evaluations::Entity::find()
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(row.status, "failed");
+    assert!(
+        row.key_points.is_none() && row.findings.is_none(),
+        "no evidence stored"
+    );
+    // Retried once, then failed for good: not queued again.
+    tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(fake.received_requests().await.unwrap().len(), 2);
 }
 

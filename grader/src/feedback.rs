@@ -18,20 +18,7 @@ const MAX_EVIDENCE_BYTES: usize = 280;
 /// Evidence for the byte range `start..end` of the analysed text, located in the answer as
 /// submitted (injection removal and the length bound change the analysed text, not the words).
 fn evidence(a: &Analysis, start: usize, end: usize) -> Option<Evidence> {
-    let analysed = a.doc.text;
-    let quote = analysed.get(start..end)?.trim();
-    if quote.is_empty() {
-        return None;
-    }
-    let original = a.input.answer;
-    let at = original.find(quote)?;
-    let chars_before = original[..at].chars().count();
-    let len = quote.chars().count();
-    Some(Evidence {
-        start: chars_before as u32,
-        end: (chars_before + len) as u32,
-        quote: quote.to_string(),
-    })
+    crate::locate_quote(a.input.answer, a.doc.text.get(start..end)?)
 }
 
 /// The sentence around token `i`, cut to [`MAX_EVIDENCE_BYTES`] around the token when long.

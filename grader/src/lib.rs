@@ -53,6 +53,10 @@ pub use delivery::{
     delivery_metrics,
 };
 pub use injection::{Sanitised, injection_markers, sanitise};
+pub use scoring::{
+    INJECTION_PENALTY, MISCONCEPTION_CAP, UNLISTED_CONTRADICTION_FACTOR, WRONG_CLAIM_FACTOR,
+    misconception_ceiling, wrong_claim_scale,
+};
 
 /// Question category; decides the rubric dimensions and their weights.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -411,6 +415,75 @@ pub fn asserted_misconceptions(items: &[Misconception], text: &str) -> Vec<(usiz
         .collect()
 }
 
+/// Where `quote` is in `text`: [`Evidence`] with character (Unicode scalar) offsets into `text` and
+/// the quoted words exactly as `text` has them, so `text.chars().skip(start).take(end - start)` is
+/// the evidence's `quote`. `None` when the quote is not in the text, or is blank.
+///
+/// An exact occurrence is preferred (the first one). Failing that, the quote is matched leniently:
+/// runs of whitespace are equal to a single space, curly and straight quotes and apostrophes are
+/// equal, and invisible characters (zero-width spaces, soft hyphens, bidi controls — what
+/// [`sanitise`] strips) are ignored; the span then covers the text's own characters.
+pub fn locate_quote(text: &str, quote: &str) -> Option<Evidence> {
+    let quote = quote.trim();
+    if quote.is_empty() {
+        return None;
+    }
+    if let Some(at) = text.find(quote) {
+        let start = text[..at].chars().count();
+        let len = quote.chars().count();
+        return Some(Evidence {
+            start: start as u32,
+            end: (start + len) as u32,
+            quote: quote.to_string(),
+        });
+    }
+    // Lenient: fold both sides, remembering which character of `text` each folded one came from.
+    let (folded_text, origin) = fold_for_quotes(text);
+    let (folded_quote, _) = fold_for_quotes(quote);
+    let folded_quote = folded_quote.trim();
+    if folded_quote.is_empty() {
+        return None;
+    }
+    let at = folded_text.find(folded_quote)?;
+    let first = origin.partition_point(|&(byte, _)| byte < at);
+    let last = origin.partition_point(|&(byte, _)| byte < at + folded_quote.len()) - 1;
+    let (start, end) = (origin[first].1, origin[last].1 + 1);
+    Some(Evidence {
+        start: start as u32,
+        end: end as u32,
+        quote: text.chars().skip(start).take(end - start).collect(),
+    })
+}
+
+/// `s` with whitespace runs collapsed to one space, curly quotes straightened and invisible
+/// characters dropped, and for each kept character its byte offset in the folded text and its
+/// character index in `s`.
+fn fold_for_quotes(s: &str) -> (String, Vec<(usize, usize)>) {
+    let mut out = String::with_capacity(s.len());
+    let mut origin = Vec::with_capacity(s.len());
+    for (i, c) in s.chars().enumerate() {
+        let f = match c {
+            '\u{200B}'..='\u{200F}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{FEFF}'
+            | '\u{00AD}'
+            | '\u{202A}'..='\u{202E}' => continue,
+            c if c.is_whitespace() => {
+                if out.ends_with(' ') {
+                    continue;
+                }
+                ' '
+            }
+            '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' => '\'',
+            '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' => '"',
+            c => c,
+        };
+        origin.push((out.len(), i));
+        out.push(f);
+    }
+    (out, origin)
+}
+
 /// Rounds to one decimal.
 pub(crate) fn round1(x: f32) -> f32 {
     if x.is_finite() {
@@ -467,6 +540,46 @@ mod tests {
             Ok(Category::SystemDesign)
         );
         assert!("poetry".parse::<Category>().is_err());
+    }
+
+    fn slice(text: &str, e: &Evidence) -> String {
+        text.chars()
+            .skip(e.start as usize)
+            .take((e.end - e.start) as usize)
+            .collect()
+    }
+
+    #[test]
+    fn quotes_are_located_by_character_offsets() {
+        let text = "Zoë said “p = 0.03” means   a 97%\nchance. It’s wrong.";
+        let e = locate_quote(text, "“p = 0.03” means").expect("exact");
+        assert_eq!((e.start, e.end), (9, 25));
+        assert_eq!(slice(text, &e), e.quote);
+        // Straight for curly quotes, one space for a run of whitespace and a newline.
+        let e = locate_quote(text, " \"p = 0.03\" means a 97% chance. ").expect("lenient");
+        assert_eq!(e.quote, "“p = 0.03” means   a 97%\nchance.");
+        assert_eq!(slice(text, &e), e.quote);
+        let e = locate_quote(text, "It's wrong").expect("apostrophe");
+        assert_eq!(e.quote, "It’s wrong");
+        assert_eq!(slice(text, &e), e.quote);
+        // Invisible characters in the text do not hide a quote.
+        let hidden = "the null\u{200B} hypothesis";
+        let e = locate_quote(hidden, "null hypothesis").expect("invisible");
+        assert_eq!(slice(hidden, &e), e.quote);
+        assert_eq!(locate_quote(text, "a 98% chance"), None);
+        assert_eq!(locate_quote(text, "zoë said"), None, "case matters");
+        assert_eq!(locate_quote(text, "  \n "), None);
+    }
+
+    #[test]
+    fn wrong_claim_helpers_follow_the_constants() {
+        assert_eq!(misconception_ceiling(0), 10.0);
+        assert_eq!(misconception_ceiling(1), MISCONCEPTION_CAP[0]);
+        assert_eq!(misconception_ceiling(5), MISCONCEPTION_CAP[1]);
+        assert_eq!(wrong_claim_scale(0, 0), 1.0);
+        assert_eq!(wrong_claim_scale(1, 0), WRONG_CLAIM_FACTOR[1]);
+        assert_eq!(wrong_claim_scale(9, 0), WRONG_CLAIM_FACTOR[2]);
+        assert!((wrong_claim_scale(0, 2) - 0.81).abs() < 1e-6);
     }
 
     fn d(key: &str, score: f32) -> DimensionScore {

@@ -15,7 +15,7 @@ pub(crate) struct Scored {
 }
 
 /// Points taken from the presentation dimension when an injection attempt was removed.
-pub(crate) const INJECTION_PENALTY: f32 = 1.5;
+pub const INJECTION_PENALTY: f32 = 1.5;
 
 /// Saturating ratio: `x / n`, capped at 1.
 fn sat(x: usize, n: usize) -> f32 {
@@ -46,11 +46,33 @@ pub(crate) const NO_COVERAGE_CAP: f32 = 2.4;
 
 /// Ceiling on a dimension the answer asserts one of the question's misconceptions against (a cap,
 /// not a nudge: fluent wrong claims must not outscore brief right ones); two or more cap it lower.
-pub(crate) const MISCONCEPTION_CAP: [f32; 2] = [4.0, 2.5];
+pub const MISCONCEPTION_CAP: [f32; 2] = [4.0, 2.5];
 
 /// Every dimension is scaled by this when the answer asserts misconceptions (by how many): a fluent,
 /// well-structured answer that states wrong facts is a weak answer, whatever its polish.
-pub(crate) const WRONG_CLAIM_FACTOR: [f32; 3] = [1.0, 0.65, 0.45];
+pub const WRONG_CLAIM_FACTOR: [f32; 3] = [1.0, 0.65, 0.45];
+
+/// Each key point an answer contradicts in its own words (no listed misconception explains it)
+/// scales every dimension by this, on top of [`WRONG_CLAIM_FACTOR`].
+pub const UNLISTED_CONTRADICTION_FACTOR: f32 = 0.9;
+
+/// The scale applied to every dimension for an answer's stated wrong claims: `listed` asserted
+/// misconceptions (see [`WRONG_CLAIM_FACTOR`]) and `unlisted` key points it contradicts without a
+/// listed misconception (its own wording of a wrong claim). 1.0 when there are none.
+pub fn wrong_claim_scale(listed: usize, unlisted: usize) -> f32 {
+    let base = WRONG_CLAIM_FACTOR[listed.min(WRONG_CLAIM_FACTOR.len() - 1)];
+    base * UNLISTED_CONTRADICTION_FACTOR.powi(unlisted.min(i32::MAX as usize) as i32)
+}
+
+/// The ceiling on a dimension that `asserted` of the answer's misconceptions count against
+/// (see [`MISCONCEPTION_CAP`]); 10 when none do.
+pub fn misconception_ceiling(asserted: usize) -> f32 {
+    match asserted {
+        0 => 10.0,
+        1 => MISCONCEPTION_CAP[0],
+        _ => MISCONCEPTION_CAP[1],
+    }
+}
 
 /// The scale for an answer's stated wrong claims: asserted misconceptions, and key points it
 /// contradicts without a listed misconception (its own wording of a wrong claim).
@@ -61,8 +83,7 @@ fn wrong_claim_factor(a: &Analysis) -> f32 {
         .iter()
         .filter(|c| c.contradicted && c.note.is_none())
         .count();
-    let base = WRONG_CLAIM_FACTOR[listed.min(WRONG_CLAIM_FACTOR.len() - 1)];
-    base * 0.9f32.powi(other as i32)
+    wrong_claim_scale(listed, other)
 }
 
 fn misconception_cap(a: &Analysis, key: &str) -> f32 {
@@ -71,11 +92,7 @@ fn misconception_cap(a: &Analysis, key: &str) -> f32 {
         .iter()
         .filter(|f| a.input.misconceptions[f.index].dimension == key)
         .count();
-    match n {
-        0 => 10.0,
-        1 => MISCONCEPTION_CAP[0],
-        _ => MISCONCEPTION_CAP[1],
-    }
+    misconception_ceiling(n)
 }
 
 /// Scores all dimensions of the answer's category.
