@@ -69,6 +69,15 @@ enum Command {
         #[arg(long)]
         explain: Option<String>,
     },
+    /// Check a library folder on disk without rebuilding: structure, misconception detection (each
+    /// claim detected, no model answer asserting one), false alarms on the tuning pairs' better
+    /// answers, and how many confidently wrong tuning answers are caught. Exit 1 on problems.
+    CheckLibrary {
+        #[arg(long, default_value = "backend/seed")]
+        seed: std::path::PathBuf,
+        #[arg(long, default_value = "grader/eval")]
+        pairs: std::path::PathBuf,
+    },
 }
 
 #[actix_web::main]
@@ -195,6 +204,11 @@ async fn main() -> anyhow::Result<()> {
             )
             .await?;
             println!("{report}");
+        }
+        Command::CheckLibrary { seed, pairs } => {
+            let (report, clean) = interviewos::evaluation::measure::check_library(&seed, &pairs)?;
+            print!("{report}");
+            std::process::exit(if clean { 0 } else { 1 });
         }
         Command::Healthcheck => {
             let addr = settings.bind_addr.replace("0.0.0.0", "127.0.0.1");

@@ -42,28 +42,54 @@ impl Library {
         let roles_file = SEED
             .get_file("roles.yaml")
             .ok_or("seed/roles.yaml is missing")?;
-        let roles: Vec<RoleSpec> = serde_yaml::from_slice(roles_file.contents())
-            .map_err(|e| format!("roles.yaml: {e}"))?;
-        let mut questions = Vec::new();
-        let mut files: Vec<_> = ["questions", "cases"]
+        let files: Vec<(String, &[u8])> = ["questions", "cases"]
             .iter()
             .filter_map(|d| SEED.get_dir(d))
             .flat_map(|d| d.files())
-            .filter(|f| {
-                f.path()
-                    .extension()
-                    .is_some_and(|e| e == "yaml" || e == "yml")
-            })
+            .map(|f| (f.path().display().to_string(), f.contents()))
             .collect();
-        files.sort_by_key(|f| f.path().to_path_buf());
+        Self::parse(roles_file.contents(), files)
+    }
+
+    /// Parses a seed folder on disk (`roles.yaml`, `questions/`, `cases/`): for checking edits to the
+    /// library without rebuilding (`interviewos check-library`).
+    pub fn from_dir(dir: &std::path::Path) -> Result<Self, String> {
+        let read =
+            |p: std::path::PathBuf| std::fs::read(&p).map_err(|e| format!("{}: {e}", p.display()));
+        let roles = read(dir.join("roles.yaml"))?;
+        let mut files = Vec::new();
+        for sub in ["questions", "cases"] {
+            let Ok(entries) = std::fs::read_dir(dir.join(sub)) else {
+                continue;
+            };
+            for e in entries.filter_map(Result::ok) {
+                let name = format!("{sub}/{}", e.file_name().to_string_lossy());
+                files.push((name, read(e.path())?));
+            }
+        }
+        let files: Vec<(String, &[u8])> = files
+            .iter()
+            .map(|(n, b)| (n.clone(), b.as_slice()))
+            .collect();
+        Self::parse(&roles, files)
+    }
+
+    fn parse(roles: &[u8], mut files: Vec<(String, &[u8])>) -> Result<Self, String> {
+        let roles: Vec<RoleSpec> =
+            serde_yaml::from_slice(roles).map_err(|e| format!("roles.yaml: {e}"))?;
+        files.retain(|(name, _)| name.ends_with(".yaml") || name.ends_with(".yml"));
+        files.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut questions = Vec::new();
         let mut problems = Vec::new();
-        for f in files {
-            let mut items: Vec<QuestionSpec> = serde_yaml::from_slice(f.contents())
-                .map_err(|e| format!("{}: {e}", f.path().display()))?;
+        for (name, bytes) in files {
+            let mut items: Vec<QuestionSpec> =
+                serde_yaml::from_slice(bytes).map_err(|e| format!("{name}: {e}"))?;
             for q in &items {
-                problems.extend(library_problems(q).into_iter().map(|(field, msg)| {
-                    format!("{}: {}: {field} {msg}", f.path().display(), q.id)
-                }));
+                problems.extend(
+                    library_problems(q)
+                        .into_iter()
+                        .map(|(field, msg)| format!("{name}: {}: {field} {msg}", q.id)),
+                );
             }
             questions.append(&mut items);
         }
@@ -536,28 +562,7 @@ mod tests {
     #[test]
     fn misconceptions_fire_on_their_claims_and_never_on_model_answers() {
         let lib = Library::embedded().expect("seed files parse");
-        let mut problems = Vec::new();
-        for q in &lib.questions {
-            let req = crate::evaluation::GradingRequest::for_spec(q, String::new(), None);
-            for (i, m) in req.misconceptions.iter().enumerate() {
-                if interviewos_grader::asserted_misconceptions(std::slice::from_ref(m), &m.claim)
-                    .is_empty()
-                {
-                    problems.push(format!(
-                        "{}: misconception {i} is not detected in its own claim",
-                        q.id
-                    ));
-                }
-            }
-            let fired =
-                interviewos_grader::asserted_misconceptions(&req.misconceptions, &q.model_answer);
-            for (i, sentence) in fired {
-                problems.push(format!(
-                    "{}: the model answer asserts misconception {i} ({:?}) in {sentence:?}",
-                    q.id, req.misconceptions[i].detect
-                ));
-            }
-        }
+        let problems = crate::evaluation::measure::detection_problems(&lib);
         assert!(
             problems.is_empty(),
             "{} problems:\n{}",

@@ -261,6 +261,97 @@ pub fn report(grader: &str, outcomes: &[Outcome], times: &[Duration]) -> String 
     s
 }
 
+/// Every misconception that is not detected in its own claim, and every model answer that asserts a
+/// misconception of its question (the library lint in `cargo test` and `check-library`).
+pub fn detection_problems(lib: &Library) -> Vec<String> {
+    let mut problems = Vec::new();
+    for q in &lib.questions {
+        let req = GradingRequest::for_spec(q, String::new(), None);
+        for (i, m) in req.misconceptions.iter().enumerate() {
+            if interviewos_grader::asserted_misconceptions(std::slice::from_ref(m), &m.claim)
+                .is_empty()
+            {
+                problems.push(format!(
+                    "{}: misconception {i} is not detected in its own claim",
+                    q.id
+                ));
+            }
+        }
+        for (i, sentence) in
+            interviewos_grader::asserted_misconceptions(&req.misconceptions, &q.model_answer)
+        {
+            problems.push(format!(
+                "{}: the model answer asserts misconception {i} ({:?}) in {sentence:?}",
+                q.id, req.misconceptions[i].detect
+            ));
+        }
+    }
+    problems
+}
+
+/// `interviewos check-library`: the library lint on a seed folder on disk, plus, on the tuning pairs,
+/// every better answer that asserts a misconception (a false alarm) and how many confidently wrong
+/// answers are caught. Held-out pairs are never read. Returns the report and whether it is clean.
+pub fn check_library(seed: &Path, pairs_dir: &Path) -> anyhow::Result<(String, bool)> {
+    let lib = Library::from_dir(seed).map_err(anyhow::Error::msg)?;
+    let mut out = String::new();
+    let problems = detection_problems(&lib);
+    let _ = writeln!(
+        out,
+        "{} questions; {} detection problems",
+        lib.questions.len(),
+        problems.len()
+    );
+    for p in &problems {
+        let _ = writeln!(out, "  {p}");
+    }
+    let pairs: Vec<LoadedPair> = load(pairs_dir, &lib)
+        .map_err(anyhow::Error::msg)?
+        .into_iter()
+        .filter(|p| p.split == Split::Tuning)
+        .collect();
+    let by_id: HashMap<&str, &QuestionSpec> =
+        lib.questions.iter().map(|q| (q.id.as_str(), q)).collect();
+    let asserted = |qid: &str, text: &str| {
+        let req = GradingRequest::for_spec(by_id[qid], String::new(), None);
+        interviewos_grader::asserted_misconceptions(&req.misconceptions, text)
+    };
+    let mut false_alarms = 0;
+    for p in &pairs {
+        for (i, sentence) in asserted(&p.pair.question, &p.pair.better) {
+            false_alarms += 1;
+            let _ = writeln!(
+                out,
+                "  false alarm: {} misconception {i} fires on the better answer ({}) in {sentence:?}",
+                p.pair.question,
+                p.pair.kind.as_str()
+            );
+        }
+    }
+    let wrong: Vec<&LoadedPair> = pairs
+        .iter()
+        .filter(|p| p.pair.kind == PairType::WrongVsBrief)
+        .collect();
+    let caught: Vec<&str> = wrong
+        .iter()
+        .filter(|p| !asserted(&p.pair.question, &p.pair.worse).is_empty())
+        .map(|p| p.pair.question.as_str())
+        .collect();
+    let _ = writeln!(
+        out,
+        "{false_alarms} false alarms on better answers; confidently wrong answers caught: {}/{}",
+        caught.len(),
+        wrong.len()
+    );
+    let missed: Vec<&str> = wrong
+        .iter()
+        .map(|p| p.pair.question.as_str())
+        .filter(|q| !caught.contains(q))
+        .collect();
+    let _ = writeln!(out, "  not caught: {}", missed.join(", "));
+    Ok((out, problems.is_empty() && false_alarms == 0))
+}
+
 /// Loads the library and the pairs, grades them all and returns the report. With `explain`, only the
 /// tuning pairs of that question are graded and each grade is printed in full (for working on the
 /// grader; held-out pairs are never explained).
