@@ -125,6 +125,9 @@ export async function screenshot(page: Page, name: string, { fullPage = true } =
   await page.waitForTimeout(400);
   // Sticky/fixed chrome repeats mid-page in full-page captures; pin it to the top for the picture.
   const pin = fullPage ? await page.addStyleTag({ content: ".sidebar,.topbar{position:static !important}.toast-region{display:none !important}" }) : null;
+  // Sticky elements inside the page (the answer beside its key points) are drawn where the current scroll puts
+  // them; from the top they sit in their place.
+  if (fullPage) await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage, animations: "disabled" });
   await pin?.evaluate((el) => (el as Element).remove());
 }

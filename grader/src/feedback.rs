@@ -4,7 +4,7 @@
 
 use crate::analysis::Analysis;
 use crate::numbers::FigureStatus;
-use crate::scoring::{INJECTION_PENALTY, NO_COVERAGE_CAP, Scored, presentation_key};
+use crate::scoring::{INJECTION_PENALTY, Scored, presentation_key};
 use crate::structure::{Hits, STAR_NAMES};
 use crate::text::truncate_chars;
 use crate::{
@@ -128,7 +128,7 @@ pub(crate) fn build(a: &Analysis, scores: &[Scored]) -> Grade {
     improvements_list.dedup();
     Grade {
         overall_score: overall,
-        summary: summary(a, scores, overall),
+        summary: summary(a, scores),
         strengths: strengths(a, scores),
         improvements: improvements_list,
         key_points: a
@@ -675,23 +675,27 @@ fn comment(a: &Analysis, s: &Scored) -> String {
     text
 }
 
-fn summary(a: &Analysis, scores: &[Scored], overall: u8) -> String {
+/// What the score rests on, in words (the score itself is shown beside it).
+fn summary(a: &Analysis, scores: &[Scored]) -> String {
     if a.words() == 0 {
         return if a.injection.is_empty() {
-            "0/100: no answer was given.".into()
+            "No answer was given.".into()
         } else {
-            "0/100: the answer contained only text addressed to the grader, which was ignored."
-                .into()
+            "The answer contained only text addressed to the grader, which was ignored.".into()
         };
     }
-    let mut s = format!(
-        "{overall}/100 for this {} answer. ",
-        a.category.as_str().replace('_', " ")
-    );
-    if !a.coverage.is_empty() && a.covered == 0 {
+    let mut s = String::new();
+    if !a.misconceptions.is_empty() {
         s.push_str(&format!(
-            "It covers none of the key points, so no dimension can score above {NO_COVERAGE_CAP}. "
+            "It states {}, which costs it across the board. ",
+            match a.misconceptions.len() {
+                1 => "a common misconception about this question".to_string(),
+                n => format!("{n} common misconceptions about this question"),
+            }
         ));
+    }
+    if !a.coverage.is_empty() && a.covered == 0 {
+        s.push_str("It covers none of the key points the question is looking for. ");
     }
     if a.prose < 0.7 {
         s.push_str("It reads as a list of keywords rather than an explanation. ");

@@ -539,7 +539,7 @@ fn empty_answer_scores_zero_with_specific_feedback() {
             assert_eq!(g.dimensions.len(), dimensions_for(c).len());
             assert!(g.dimensions.iter().all(|d| d.score == 0.0));
             assert!(g.strengths.is_empty());
-            assert!(g.summary.contains("no answer"), "{}", g.summary);
+            assert!(g.summary.contains("No answer"), "{}", g.summary);
             assert_eq!(g.sample_answer, q.model.trim());
         }
     }

@@ -59,9 +59,12 @@ export function AnswerPage() {
           ) : (
             <LoadingBlock label="Loading question…" />
           )}
-          <h3>What you said</h3>
-          {a.audio ? <RecordingPlayer answer={a} /> : null}
-          {a.text ? <div className="answer-text">{a.text}</div> : null}
+          {a.audio ? (
+            <>
+              <h3 style={{ margin: 0 }}>Your recording</h3>
+              <RecordingPlayer answer={a} />
+            </>
+          ) : null}
         </section>
         <section className="card" aria-labelledby="feedback-heading">
           <h2 id="feedback-heading">Feedback</h2>

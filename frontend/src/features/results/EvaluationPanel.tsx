@@ -1,10 +1,13 @@
+import { useId } from "react";
 import { useEvaluation, useRetryEvaluation } from "../../api/sessions";
 import type { Answer, Evaluation } from "../../api/types";
 import { Button } from "../../components/Button";
 import { Alert, ErrorAlert, Skeleton } from "../../components/Feedback";
 import { Icon } from "../../components/Icon";
 import { DimensionBars, ScoreRing } from "../../components/Score";
-import { formatDuration, scoreLabel } from "../../lib/format";
+import { formatDateTime, formatDuration, scoreLabel } from "../../lib/format";
+import { AnswerEvidence } from "./AnswerEvidence";
+import { improvementsWithoutClaims, summaryWithoutScore } from "./evidence";
 import { DeliveryView, TranscriptStatus } from "./VoiceAnswer";
 
 export function EvaluationPending({ status }: { status: Evaluation["status"] }) {
@@ -39,56 +42,54 @@ function List({ items, tone }: { items: string[]; tone: "yes" | "no" }) {
   );
 }
 
-export function EvaluationView({ evaluation }: { evaluation: Evaluation }) {
+/** Engine details (grader, rubric, timing): kept out of the candidate's view, available as a tooltip. */
+function engineDetails(evaluation: Evaluation): string {
+  const parts = [evaluation.evaluator ?? "InterviewOS"];
+  if (evaluation.prompt_version) parts.push(`rubric ${evaluation.prompt_version}`);
+  if (evaluation.latency_ms != null) parts.push(evaluation.latency_ms < 1000 ? `${evaluation.latency_ms} ms` : formatDuration(evaluation.latency_ms / 1000));
+  return `Evaluated by ${parts.join(" · ")}`;
+}
+
+/** Sub-headings of the feedback: h3 under a page section (h2), h4 inside an answer's card (h3). */
+export type HeadingLevel = 3 | 4;
+
+export function EvaluationView({ evaluation, answer, level = 3 }: { evaluation: Evaluation; answer: Pick<Answer, "text" | "mode">; level?: HeadingLevel }) {
+  const H = level === 4 ? "h4" : "h3";
   const dims = evaluation.dimensions ?? [];
-  const keyPoints = evaluation.key_points ?? [];
-  const covered = keyPoints.filter((k) => k.covered).length;
+  const misconceptions = evaluation.misconceptions ?? [];
+  const summary = evaluation.summary ? summaryWithoutScore(evaluation.summary, evaluation.overall_score) : "";
+  const improvements = improvementsWithoutClaims(evaluation.improvements ?? [], answer.text ? misconceptions : []);
   return (
     <div className="eval-card">
       <div className="eval-top">
         <ScoreRing score={evaluation.overall_score} />
         <div style={{ flex: 1, minWidth: 220 }}>
           <div className="small muted">{scoreLabel(evaluation.overall_score)}</div>
-          {evaluation.summary ? <p style={{ margin: 0 }}>{evaluation.summary}</p> : null}
+          {summary ? <p style={{ margin: 0 }}>{summary}</p> : null}
         </div>
       </div>
+      {answer.text ? <AnswerEvidence key={evaluation.completed_at ?? ""} text={answer.text} evaluation={evaluation} voice={answer.mode === "voice"} level={level} /> : null}
       {dims.length ? (
-        <section aria-label="Scores by skill">
-          <h3>Scores by skill</h3>
+        <div>
+          <H>Scores by skill</H>
           <DimensionBars dimensions={dims} />
-        </section>
+        </div>
       ) : null}
-      <div className="eval-columns">
-        {evaluation.strengths?.length ? (
-          <section>
-            <h3>What went well</h3>
-            <List items={evaluation.strengths} tone="yes" />
-          </section>
-        ) : null}
-        {evaluation.improvements?.length ? (
-          <section>
-            <h3>What to improve</h3>
-            <List items={evaluation.improvements} tone="no" />
-          </section>
-        ) : null}
-      </div>
-      {keyPoints.length ? (
-        <section>
-          <h3>
-            Key points covered: {covered} of {keyPoints.length}
-          </h3>
-          <ul className="check-list">
-            {keyPoints.map((k, i) => (
-              <li key={i} className={k.covered ? "yes" : "no"}>
-                <Icon name={k.covered ? "checkCircle" : "xCircle"} />
-                <span>
-                  <span className="visually-hidden">{k.covered ? "Covered: " : "Missed: "}</span>
-                  {k.point}
-                </span>
-              </li>
-            ))}
-          </ul>
-        </section>
+      {evaluation.strengths?.length || improvements.length ? (
+        <div className="eval-columns">
+          {evaluation.strengths?.length ? (
+            <div>
+              <H>What went well</H>
+              <List items={evaluation.strengths} tone="yes" />
+            </div>
+          ) : null}
+          {improvements.length ? (
+            <div>
+              <H>What to improve</H>
+              <List items={improvements} tone="no" />
+            </div>
+          ) : null}
+        </div>
       ) : null}
       {evaluation.follow_up_question ? (
         <div className="callout">
@@ -101,29 +102,55 @@ export function EvaluationView({ evaluation }: { evaluation: Evaluation }) {
           <div className="disclosure-body pre-wrap">{evaluation.sample_answer}</div>
         </details>
       ) : null}
-      {evaluation.evaluator || evaluation.latency_ms ? (
-        <p className="small muted" style={{ margin: 0 }}>
-          Evaluated by {evaluation.evaluator ?? "InterviewOS"}
-          {evaluation.prompt_version ? ` (rubric ${evaluation.prompt_version})` : ""}
-          {evaluation.latency_ms != null ? ` in ${evaluation.latency_ms < 1000 ? `${evaluation.latency_ms} ms` : formatDuration(evaluation.latency_ms / 1000)}` : ""}.
-        </p>
-      ) : null}
+      <p className="small muted eval-meta" title={engineDetails(evaluation)}>
+        Automated feedback{evaluation.completed_at ? ` · ${formatDateTime(evaluation.completed_at)}` : ""}
+      </p>
+    </div>
+  );
+}
+
+/** The answer as submitted, before (or without) an evaluation to annotate it. */
+function PlainAnswer({ answer, level }: { answer: Answer; level: HeadingLevel }) {
+  const headingId = useId();
+  const H = level === 4 ? "h4" : "h3";
+  if (!answer.text) return null;
+  return (
+    <div className="stack-sm">
+      <H id={headingId} style={{ margin: 0 }}>
+        {answer.mode === "voice" ? "Your answer (transcript)" : "Your answer"}
+      </H>
+      <div className="answer-text" tabIndex={0} role="group" aria-labelledby={headingId}>
+        {answer.text}
+      </div>
     </div>
   );
 }
 
 /** The evaluation of one answer, in whatever state it is; voice answers add their delivery feedback. */
-export function EvaluationPanel({ answer, sessionId, poll = false }: { answer: Answer; sessionId?: string; poll?: boolean }) {
+export function EvaluationPanel({
+  answer,
+  sessionId,
+  poll = false,
+  context,
+  level = 3,
+}: {
+  answer: Answer;
+  sessionId?: string;
+  poll?: boolean;
+  /** Which answer this is on a page of several (e.g. "question 2"), for unique landmark names. */
+  context?: string;
+  level?: HeadingLevel;
+}) {
   return (
     <div className="stack">
       {answer.transcript ? <TranscriptStatus answer={answer} /> : null}
-      {answer.transcript?.status === "failed" ? null : <ContentEvaluation answer={answer} sessionId={sessionId} poll={poll} />}
-      {answer.delivery ? <DeliveryView delivery={answer.delivery} /> : null}
+      {answer.transcript?.status === "failed" ? null : <ContentEvaluation answer={answer} sessionId={sessionId} poll={poll} level={level} />}
+      {answer.delivery ? <DeliveryView delivery={answer.delivery} context={context} level={level} /> : null}
     </div>
   );
 }
 
-function ContentEvaluation({ answer, sessionId, poll }: { answer: Answer; sessionId?: string; poll: boolean }) {
+function ContentEvaluation({ answer, sessionId, poll, level }: { answer: Answer; sessionId?: string; poll: boolean; level: HeadingLevel }) {
   const embedded = answer.evaluation;
   const evaluation = useEvaluation(answer.id, embedded, { poll });
   const retry = useRetryEvaluation(sessionId ?? answer.session_id);
@@ -132,21 +159,28 @@ function ContentEvaluation({ answer, sessionId, poll }: { answer: Answer; sessio
 
   if (status === "failed") {
     return (
-      <Alert
-        tone="error"
-        title="We couldn't evaluate this answer"
-        actions={
-          <Button size="sm" onClick={() => retry.mutate(answer.id)} loading={retry.isPending} loadingText="Retrying…">
-            <Icon name="refresh" /> Try again
-          </Button>
-        }
-      >
-        {current?.error || "The evaluator didn't respond in time."} Retrying doesn't use another answer from your allowance.
-        {retry.isError ? <ErrorAlert error={retry.error} /> : null}
-      </Alert>
+      <>
+        <Alert
+          tone="error"
+          title="We couldn't evaluate this answer"
+          actions={
+            <Button size="sm" onClick={() => retry.mutate(answer.id)} loading={retry.isPending} loadingText="Retrying…">
+              <Icon name="refresh" /> Try again
+            </Button>
+          }
+        >
+          {current?.error || "The evaluator didn't respond in time."} Retrying doesn't use another answer from your allowance.
+          {retry.isError ? <ErrorAlert error={retry.error} /> : null}
+        </Alert>
+        <PlainAnswer answer={answer} level={level} />
+      </>
     );
   }
-  if (status === "completed" && current && current.overall_score != null) return <EvaluationView evaluation={current} />;
-  if (status === "completed" && evaluation.isError) return <ErrorAlert error={evaluation.error} onRetry={() => evaluation.refetch()} />;
-  return <EvaluationPending status={status} />;
+  if (status === "completed" && current && current.overall_score != null) return <EvaluationView evaluation={current} answer={answer} level={level} />;
+  return (
+    <>
+      {status === "completed" && evaluation.isError ? <ErrorAlert error={evaluation.error} onRetry={() => evaluation.refetch()} /> : <EvaluationPending status={status} />}
+      <PlainAnswer answer={answer} level={level} />
+    </>
+  );
 }

@@ -129,19 +129,21 @@ function Results({ session, summary, liveState }: { session: Session; summary: R
             <p className="muted" style={{ margin: 0 }}>
               No answers were submitted in this session.
             </p>
+          ) : summary.answers.length === 1 ? (
+            // One answer: its score and skills are in its feedback below; repeating them here would show them twice.
+            <p className="muted" style={{ margin: 0 }}>
+              {summary.answers.length} of {questions.length} answered · {formatDuration(summary.totalTime)} answering. Your score and feedback are below.
+            </p>
           ) : (
             <div className="grid-2" style={{ alignItems: "start" }}>
               <div className="row" style={{ gap: "var(--space-5)" }}>
                 <ScoreRing score={summary.scored ? summary.average : null} size={120} label="Average score" />
-                <div className="stack-sm">
-                  <div className="stat">
-                    <span className="stat-label">Average score</span>
-                    <span className="stat-value">{summary.scored && summary.average != null ? Math.round(summary.average) : "—"}</span>
-                    <span className="stat-sub">{summary.scored ? scoreLabel(summary.average) : allDone ? "No scores" : "Waiting for evaluations"}</span>
-                  </div>
-                  <div className="small muted">
+                <div className="stat">
+                  <span className="stat-label">Average score</span>
+                  <span className="stat-band">{summary.scored ? scoreLabel(summary.average) : allDone ? "No scores" : "Waiting for evaluations"}</span>
+                  <span className="stat-sub">
                     {summary.answers.length} of {questions.length} answered · {formatDuration(summary.totalTime)} answering
-                  </div>
+                  </span>
                 </div>
               </div>
               {summary.dimensions.length ? (
@@ -163,7 +165,10 @@ function Results({ session, summary, liveState }: { session: Session; summary: R
             return (
               <article key={q.question.id} className="card stack" aria-labelledby={`q-${i}`}>
                 <div className="row-between">
-                  <span className="small muted">Question {i + 1}</span>
+                  <span className="small muted">
+                    Question {i + 1}
+                    {answer ? ` · answered in ${formatDuration(answer.duration_seconds)}` : ""}
+                  </span>
                   <div className="badges">
                     <CategoryBadge category={q.question.category} />
                     <DifficultyBadge difficulty={q.question.difficulty} />
@@ -177,15 +182,7 @@ function Results({ session, summary, liveState }: { session: Session; summary: R
                 </h3>
                 {answer ? (
                   <>
-                    <details className="disclosure">
-                      <summary>
-                        Your answer <span className="muted small">({formatDuration(answer.duration_seconds)})</span>
-                      </summary>
-                      <div className="disclosure-body">
-                        <div className="answer-text">{answer.text}</div>
-                      </div>
-                    </details>
-                    <EvaluationPanel answer={answer} sessionId={session.id} />
+                    <EvaluationPanel answer={answer} sessionId={session.id} context={`question ${i + 1}`} level={4} />
                     <Link to={`/answers/${answer.id}`} className="small">
                       Open this answer on its own page
                     </Link>

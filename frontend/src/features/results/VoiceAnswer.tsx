@@ -85,14 +85,20 @@ export function TranscriptStatus({ answer }: { answer: Answer }) {
   );
 }
 
-/** Delivery feedback: measured pace, fillers, pauses and timing, scored on their own. */
-export function DeliveryView({ delivery }: { delivery: Delivery }) {
+/**
+ * Delivery feedback: measured pace, fillers, pauses and timing, scored on their own. `context` (e.g. "question 2")
+ * is added to the region's name for screen readers, so several answers on one page don't repeat one landmark name.
+ */
+export function DeliveryView({ delivery, context, level = 3 }: { delivery: Delivery; context?: string; level?: 3 | 4 }) {
+  const H = level === 4 ? "h4" : "h3";
   const headingId = useId();
   const m = delivery.metrics;
   const fillers = m.fillers.slice(0, 4).map((f) => `“${f.word}” ×${f.count}`).join(", ");
   return (
     <section aria-labelledby={headingId} className="stack-sm">
-      <h3 id={headingId}>Delivery</h3>
+      <H id={headingId}>
+        Delivery{context ? <span className="visually-hidden"> — {context}</span> : null}
+      </H>
       <dl className="stat-grid">
         <div>
           <dt>Pace</dt>
