@@ -461,10 +461,16 @@ fn figure_mention(f: &ExpectedFigure) -> Mention {
     let (scale, kind) = match letters.as_str() {
         "%" | "percent" | "pct" => (1.0, Kind::Percent),
         "x" | "times" => (1.0, Kind::Multiple),
+        _ if is_rate(f) => (1.0, Kind::Percent),
         other => suffix_scale(other),
     };
     Mention {
-        raw: f.value,
+        // A rate kept as a fraction is compared as the percentage people say.
+        raw: if kind == Kind::Percent && is_rate(f) {
+            f.value * 100.0
+        } else {
+            f.value
+        },
         scale,
         kind,
         currency,
@@ -492,7 +498,12 @@ pub(crate) fn format_figure(f: &ExpectedFigure) -> String {
     let unit = f.unit.clone().unwrap_or_else(|| unit_from_label(&f.label));
     let u = unit.trim();
     if u.is_empty() {
-        return v;
+        // A ratio kept as a fraction reads as a percentage: "68%", not "0.68".
+        return if is_rate(f) {
+            format!("{}%", trim_number((f.value * 1000.0).round() / 10.0))
+        } else {
+            v
+        };
     }
     if let Some(rest) = u.strip_prefix(['£', '$', '€']) {
         let cur = &u[..u.len() - rest.len()];
@@ -593,10 +604,19 @@ pub(crate) fn check_case_figures(
             let status = if let Some(m) = found {
                 FigureStatus::Matched(m.text.clone())
             } else {
+                // A wrong figure is one stated as the same kind of thing: a rate as a percentage
+                // or fraction, a count in months with "months" after it.
+                let rate = is_rate(fig);
+                let unit_word = unit_word(fig);
+                let same_kind = |m: &Mention| {
+                    (!rate || m.kind == Kind::Percent || (m.is_bare() && m.raw.abs() <= 1.5))
+                        && unit_word.as_deref().is_none_or(|w| word_after(doc, m, w))
+                };
                 usable
                     .iter()
                     .find(|m| {
                         compatible(fm, m)
+                            && same_kind(m)
                             && !matches_any_figure(m)
                             && !restated(m)
                             && within_band(fm, m, 20.0)
@@ -649,6 +669,41 @@ pub(crate) fn check_estimate_figures(
 }
 
 /// Same kind of quantity: percent with percent, money with money, bytes with bytes.
+/// A unitless figure between 0 and 1 whose label names a rate or ratio (kept as a fraction).
+fn is_rate(f: &ExpectedFigure) -> bool {
+    let label = f.label.to_lowercase();
+    f.unit.as_deref().is_none_or(|u| u.trim().is_empty())
+        && unit_from_label(&f.label).is_empty()
+        && f.value > 0.0
+        && f.value < 1.0
+        && [
+            "ratio",
+            "rate",
+            "margin",
+            "share",
+            "percent",
+            "proportion",
+            "conversion",
+            "churn",
+            "occupancy",
+            "utilisation",
+            "utilization",
+            "penetration",
+            "yield",
+            "-to-",
+        ]
+        .iter()
+        .any(|w| label.contains(w))
+}
+
+/// The word a figure is counted in ("months" in "Payback (months)"), if it is a plain word rather
+/// than a currency, scale, percentage or multiple.
+fn unit_word(f: &ExpectedFigure) -> Option<String> {
+    let unit = f.unit.clone().unwrap_or_else(|| unit_from_label(&f.label));
+    let u = unit.trim().to_lowercase();
+    (u.len() > 2 && u.chars().all(|c| c.is_alphabetic() || c == ' ')).then(|| stem(&u))
+}
+
 fn compatible(fig: &Mention, m: &Mention) -> bool {
     if (fig.kind == Kind::Percent) != (m.kind == Kind::Percent) {
         return false;
@@ -682,6 +737,14 @@ fn label_stems(label: &str) -> Vec<String> {
 
 /// Whether a label word occurs within six words of the mention in the same sentence (also matching
 /// two adjacent words written as one, "pay back" for "payback").
+/// Whether the word (a stem) follows the mention within two words ("80 branches" is not months).
+fn word_after(doc: &Doc, m: &Mention, word: &str) -> bool {
+    let idx = doc.tokens.partition_point(|t| t.start < m.end);
+    doc.tokens[idx..(idx + 2).min(doc.tokens.len())]
+        .iter()
+        .any(|t| t.stem == word)
+}
+
 fn near_label(doc: &Doc, m: &Mention, label: &[String]) -> bool {
     if label.is_empty() {
         return false;
@@ -965,6 +1028,55 @@ mod tests {
         let doc = Doc::new(text);
         let ok = check_arithmetic(text, &extract(&doc));
         assert!(ok.iter().all(|c| c.ok), "{ok:?}");
+    }
+
+    #[test]
+    fn rates_show_as_percentages_and_wrong_figures_are_of_the_same_kind() {
+        let figs = vec![
+            ExpectedFigure {
+                label: "Cost-to-income after the branch programme".into(),
+                value: 0.6371,
+                unit: None,
+            },
+            ExpectedFigure {
+                label: "Payback on restructuring (months)".into(),
+                value: 9.0,
+                unit: None,
+            },
+        ];
+        assert_eq!(format_figure(&figs[0]), "63.7%");
+        assert_eq!(format_figure(&figs[1]), "9 months");
+        let prompt = extract_str("A bank with 300 branches.");
+        let text = "Closing 12 branches pays back the restructuring, and cost-to-income after the branch \
+                    programme falls with 80 branches converted.";
+        let doc = Doc::new(text);
+        let checks = check_case_figures(&figs, &doc, &extract(&doc), &prompt);
+        assert_eq!(checks[0].status, FigureStatus::Missing, "{checks:?}");
+        assert_eq!(checks[1].status, FigureStatus::Missing, "{checks:?}");
+        let wrong = Doc::new(
+            "Cost-to-income after the branch programme is 70%, and payback takes 14 months.",
+        );
+        let checks = check_case_figures(&figs, &wrong, &extract(&wrong), &prompt);
+        assert_eq!(
+            checks[0].status,
+            FigureStatus::Wrong("70%".into()),
+            "{checks:?}"
+        );
+        assert_eq!(
+            checks[1].status,
+            FigureStatus::Wrong("14".into()),
+            "{checks:?}"
+        );
+        let right = Doc::new(
+            "Cost-to-income after the branch programme is about 63.7%, or 0.637; payback 9 months.",
+        );
+        let checks = check_case_figures(&figs, &right, &extract(&right), &prompt);
+        assert!(
+            checks
+                .iter()
+                .all(|c| matches!(c.status, FigureStatus::Matched(_))),
+            "{checks:?}"
+        );
     }
 
     #[test]

@@ -134,6 +134,8 @@ pub struct Outcome {
     pub better: u8,
     pub worse: u8,
     pub pass: bool,
+    /// The worse answer asserts at least one of the question's misconceptions (as graded).
+    pub worse_flagged: bool,
 }
 
 fn passes(kind: PairType, better: u8, worse: u8) -> bool {
@@ -160,11 +162,12 @@ pub async fn run(
             async move {
                 let started = Instant::now();
                 let g = grader.grade(&req).await?;
-                Ok::<_, GradeError>((g.grade.overall_score, started.elapsed()))
+                let flagged = !g.grade.misconceptions.is_empty();
+                Ok::<_, GradeError>((g.grade.overall_score, flagged, started.elapsed()))
             }
         };
-        let (better, t1) = score(&lp.pair.better).await?;
-        let (worse, t2) = score(&lp.pair.worse).await?;
+        let (better, _, t1) = score(&lp.pair.better).await?;
+        let (worse, worse_flagged, t2) = score(&lp.pair.worse).await?;
         times.extend([t1, t2]);
         outcomes.push(Outcome {
             split: lp.split,
@@ -174,6 +177,7 @@ pub async fn run(
             better,
             worse,
             pass: passes(lp.pair.kind, better, worse),
+            worse_flagged,
         });
     }
     Ok((outcomes, times))
@@ -234,6 +238,19 @@ pub fn report(grader: &str, outcomes: &[Outcome], times: &[Duration]) -> String 
         s,
         "\nInjected answers scoring above their clean twin: {}",
         injected_above.len()
+    );
+    // Recall of misconception detection on the confidently wrong answers.
+    let flagged = |sp: Split| {
+        let wrong = outcomes
+            .iter()
+            .filter(|o| o.split == sp && o.kind == PairType::WrongVsBrief);
+        let n = wrong.clone().count();
+        (wrong.filter(|o| o.worse_flagged).count(), n)
+    };
+    let ((ft, nt), (fh, nh)) = (flagged(Split::Tuning), flagged(Split::Holdout));
+    let _ = writeln!(
+        s,
+        "Confidently wrong answers with a misconception detected: tuning {ft}/{nt}, held out {fh}/{nh}"
     );
     if !times.is_empty() {
         let mut ms: Vec<f64> = times.iter().map(|t| t.as_secs_f64() * 1e3).collect();
