@@ -501,6 +501,15 @@ impl Settings {
     }
 
     /// Builds a link into the SPA from the configured base URL, never from request headers.
+    /// When a device session that started at `started` ends, however often it is refreshed.
+    pub fn session_ends_at(
+        &self,
+        started: chrono::DateTime<chrono::Utc>,
+    ) -> chrono::DateTime<chrono::Utc> {
+        started
+            + chrono::Duration::from_std(self.session_max_age).unwrap_or(chrono::Duration::days(90))
+    }
+
     pub fn app_link(&self, path_and_fragment: &str) -> String {
         format!(
             "{}{}",

@@ -79,14 +79,13 @@ async fn insert_refresh_token(
     let (token, hash) = new_opaque_token();
     let now = Utc::now();
     let ttl = Duration::from_std(state.settings.refresh_token_ttl).unwrap_or(Duration::days(30));
-    let max_age = Duration::from_std(state.settings.session_max_age).unwrap_or(Duration::days(90));
     refresh_tokens::ActiveModel {
         id: Set(Uuid::now_v7()),
         session_id: Set(session_id),
         user_id: Set(user_id),
         token_hash: Set(hash),
         created_at: Set(now),
-        expires_at: Set((now + ttl).min(session_started + max_age)),
+        expires_at: Set((now + ttl).min(state.settings.session_ends_at(session_started))),
         used_at: Set(None),
     }
     .insert(txn)
@@ -134,7 +133,7 @@ pub async fn issue_email_link(
         _ => return Ok(None),
     };
     let txn = crate::db::write_txn(db).await?;
-    if active_user(&txn, user_id).await.ok().flatten().is_none() {
+    if active_user(&txn, user_id).await?.is_none() {
         return Ok(None);
     }
     let token = create_user_token(&txn, user_id, kind, ttl).await?;
@@ -215,11 +214,11 @@ async fn consume_user_token(txn: &DatabaseTransaction, token: &str, kind: &str) 
 async fn active_user(
     txn: &impl sea_orm::ConnectionTrait,
     id: Uuid,
-) -> ApiResult<Option<users::Model>> {
-    Ok(users::Entity::find_by_id(id)
+) -> Result<Option<users::Model>, sea_orm::DbErr> {
+    users::Entity::find_by_id(id)
         .filter(users::Column::DeletedAt.is_null())
         .one(txn)
-        .await?)
+        .await
 }
 
 async fn revoke_sessions(
@@ -406,8 +405,7 @@ pub async fn refresh(state: &AppState, token: &str, client: &ClientInfo) -> ApiR
     };
     // Each refresh extends the refresh token, never the device session: past its absolute
     // lifetime the session ends and the user signs in again.
-    let max_age = Duration::from_std(state.settings.session_max_age).unwrap_or(Duration::days(90));
-    if session.created_at + max_age <= now {
+    if state.settings.session_ends_at(session.created_at) <= now {
         auth_sessions::Entity::update_many()
             .col_expr(auth_sessions::Column::RevokedAt, Expr::value(now))
             .filter(auth_sessions::Column::Id.eq(session.id))
