@@ -184,17 +184,21 @@ pub async fn session_events(
                 Ok(_) => {}
                 Err(_) => return,
             }
-            tokio::select! {
-                _ = tick.tick() => {}
-                msg = live.recv() => match msg {
-                    Ok(LiveEvent { session_id: sid, .. }) if sid != session_id => continue,
-                    Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
-                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
-                },
-                _ = tx.closed() => return,
-                _ = tokio::time::sleep_until(token_expiry) => return,
-                // Shutdown: end the stream cleanly (the client's EventSource reconnects elsewhere).
-                _ = closing.wait_for(|closing| *closing) => return,
+            // Wait for a reason to look again: the tick or news about this session. Other sessions'
+            // events are skipped here, without another round of queries.
+            loop {
+                tokio::select! {
+                    _ = tick.tick() => break,
+                    msg = live.recv() => match msg {
+                        Ok(LiveEvent { session_id: sid, .. }) if sid != session_id => {}
+                        Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => break,
+                        Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
+                    },
+                    _ = tx.closed() => return,
+                    _ = tokio::time::sleep_until(token_expiry) => return,
+                    // Shutdown: end the stream cleanly (the client's EventSource reconnects elsewhere).
+                    _ = closing.wait_for(|closing| *closing) => return,
+                }
             }
         }
     });
