@@ -391,7 +391,7 @@ async fn a_job_whose_worker_died_is_completed_by_another() {
     let job = interviewos::jobs::claim(
         &app.state.db,
         "doomed-worker",
-        &[interviewos::jobs::KIND_EVALUATE_ANSWER],
+        &[<interviewos::jobs::EvaluateAnswer as interviewos::jobs::Job>::KIND],
     )
     .await
     .unwrap()

@@ -12,7 +12,7 @@ use uuid::Uuid;
 use crate::{
     entities::emails,
     jobs::{
-        self, KIND_SEND_EMAIL,
+        self, Job, SendEmail,
         worker::{JobError, JobHandler},
     },
 };
@@ -76,13 +76,7 @@ pub async fn queue(
     }
     .insert(db)
     .await?;
-    jobs::enqueue(
-        db,
-        KIND_SEND_EMAIL,
-        serde_json::json!({ "email_id": id }),
-        8,
-    )
-    .await?;
+    jobs::enqueue(db, &SendEmail { email_id: id }).await?;
     Ok(id)
 }
 
@@ -96,16 +90,11 @@ pub struct SendEmailJob {
 #[async_trait]
 impl JobHandler for SendEmailJob {
     fn kind(&self) -> &'static str {
-        KIND_SEND_EMAIL
+        SendEmail::KIND
     }
 
     async fn run(&self, job: &crate::entities::jobs::Model) -> Result<(), JobError> {
-        let id: Uuid = job
-            .payload
-            .get("email_id")
-            .and_then(|v| v.as_str())
-            .and_then(|s| s.parse().ok())
-            .ok_or_else(|| JobError::Permanent("payload without email_id".into()))?;
+        let SendEmail { email_id: id } = jobs::payload(job)?;
         let Some(row) = emails::Entity::find_by_id(id).one(&self.db).await? else {
             // Purged with its account: nothing to send.
             return Ok(());
@@ -171,12 +160,8 @@ impl JobHandler for SendEmailJob {
         job: &crate::entities::jobs::Model,
         _error: &str,
     ) -> Result<(), sea_orm::DbErr> {
-        if let Some(id) = job
-            .payload
-            .get("email_id")
-            .and_then(|v| v.as_str())
-            .and_then(|s| s.parse::<Uuid>().ok())
-            && let Some(row) = emails::Entity::find_by_id(id).one(&self.db).await?
+        if let Ok(SendEmail { email_id }) = jobs::payload::<SendEmail>(job)
+            && let Some(row) = emails::Entity::find_by_id(email_id).one(&self.db).await?
         {
             let mut am: emails::ActiveModel = row.into();
             am.status = Set("failed".into());

@@ -7,14 +7,13 @@ use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
 };
-use uuid::Uuid;
 
 use super::{GradeError, Grader, GradingRequest};
 use crate::{
     entities::{answers, evaluations, jobs, practice_sessions, questions, users},
     interviews::service::{answer_dto, persist_summary_if_final},
     jobs::{
-        KIND_EVALUATE_ANSWER,
+        EvaluateAnswer, Job,
         worker::{JobError, JobHandler},
     },
     live::{LiveEvent, LiveEvents},
@@ -28,14 +27,6 @@ pub struct EvaluateAnswerJob {
     pub openai: Option<Arc<dyn Grader>>,
     pub openai_for_all_plans: bool,
     pub live: LiveEvents,
-}
-
-pub(crate) fn answer_id(job: &jobs::Model) -> Result<Uuid, JobError> {
-    job.payload
-        .get("answer_id")
-        .and_then(|v| v.as_str())
-        .and_then(|s| s.parse().ok())
-        .ok_or_else(|| JobError::Permanent("payload without answer_id".into()))
 }
 
 impl EvaluateAnswerJob {
@@ -65,11 +56,11 @@ impl EvaluateAnswerJob {
 #[async_trait]
 impl JobHandler for EvaluateAnswerJob {
     fn kind(&self) -> &'static str {
-        KIND_EVALUATE_ANSWER
+        EvaluateAnswer::KIND
     }
 
     async fn run(&self, job: &jobs::Model) -> Result<(), JobError> {
-        let id = answer_id(job)?;
+        let EvaluateAnswer { answer_id: id } = crate::jobs::payload(job)?;
         // The answer may have been deleted with its session meanwhile: nothing to do.
         let Some(answer) = answers::Entity::find_by_id(id).one(&self.db).await? else {
             return Ok(());
@@ -184,7 +175,7 @@ impl JobHandler for EvaluateAnswerJob {
     }
 
     async fn on_final_failure(&self, job: &jobs::Model, error: &str) -> Result<(), sea_orm::DbErr> {
-        let Ok(id) = answer_id(job) else {
+        let Ok(EvaluateAnswer { answer_id: id }) = crate::jobs::payload(job) else {
             return Ok(());
         };
         let Some(answer) = answers::Entity::find_by_id(id).one(&self.db).await? else {

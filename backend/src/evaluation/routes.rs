@@ -20,7 +20,7 @@ use crate::{
         dto::Evaluation,
         service::{self, answer_dto, evaluation_dto},
     },
-    jobs::{KIND_EVALUATE_ANSWER, KIND_TRANSCRIBE_ANSWER},
+    jobs::AnswerWork,
     live::LiveEvent,
     routing::resource,
     state::AppState,
@@ -99,9 +99,9 @@ pub async fn retry_evaluation(
         &txn,
         e,
         if retranscribe {
-            KIND_TRANSCRIBE_ANSWER
+            AnswerWork::Transcribe
         } else {
-            KIND_EVALUATE_ANSWER
+            AnswerWork::Evaluate
         },
     )
     .await?;

@@ -22,7 +22,7 @@ use crate::{
     },
     error::{ApiError, ApiResult, FieldError},
     http::pagination::{Cursor, limit, max_chars},
-    jobs::{self, KIND_EVALUATE_ANSWER, KIND_TRANSCRIBE_ANSWER},
+    jobs::AnswerWork,
     state::AppState,
     voice::{
         dto::{AnswerAudio, Transcript, TranscriptSource, TranscriptStatus},
@@ -986,9 +986,9 @@ async fn try_submit(
         &txn,
         &answer,
         if transcribe {
-            KIND_TRANSCRIBE_ANSWER
+            AnswerWork::Transcribe
         } else {
-            KIND_EVALUATE_ANSWER
+            AnswerWork::Evaluate
         },
     )
     .await?;
@@ -1012,19 +1012,19 @@ async fn try_submit(
     Ok(answer_dto(&answer, Some(&evaluation)))
 }
 
-/// Puts an existing evaluation back to pending and queues `job` for its answer (the evaluation itself,
+/// Puts an existing evaluation back to pending and queues `work` for its answer (the evaluation itself,
 /// or speech-to-text first), inside the caller's transaction.
 pub async fn requeue_evaluation(
     db: &impl ConnectionTrait,
     evaluation: evaluations::Model,
-    job: &str,
+    work: AnswerWork,
 ) -> Result<evaluations::Model, sea_orm::DbErr> {
     let answer_id = evaluation.answer_id;
     let mut am: evaluations::ActiveModel = evaluation.into();
     am.status = Set("pending".into());
     am.error = Set(None);
     let e = am.update(db).await?;
-    jobs::enqueue(db, job, serde_json::json!({ "answer_id": answer_id }), 4).await?;
+    work.enqueue(db, answer_id).await?;
     Ok(e)
 }
 
@@ -1032,7 +1032,7 @@ pub async fn requeue_evaluation(
 pub async fn new_pending_evaluation(
     db: &impl ConnectionTrait,
     answer: &answers::Model,
-    first_job: &str,
+    first: AnswerWork,
 ) -> ApiResult<evaluations::Model> {
     let e = evaluations::ActiveModel {
         id: Set(Uuid::now_v7()),
@@ -1061,13 +1061,7 @@ pub async fn new_pending_evaluation(
     }
     .insert(db)
     .await?;
-    jobs::enqueue(
-        db,
-        first_job,
-        serde_json::json!({ "answer_id": answer.id }),
-        4,
-    )
-    .await?;
+    first.enqueue(db, answer.id).await?;
     Ok(e)
 }
 
@@ -1209,13 +1203,13 @@ pub async fn update_transcript(
         .one(&txn)
         .await?
     {
-        Some(e) => requeue_evaluation(&txn, e, KIND_EVALUATE_ANSWER).await?,
+        Some(e) => requeue_evaluation(&txn, e, AnswerWork::Evaluate).await?,
         None => {
             let updated = answers::Entity::find_by_id(a.id)
                 .one(&txn)
                 .await?
                 .ok_or(ApiError::NotFound)?;
-            new_pending_evaluation(&txn, &updated, KIND_EVALUATE_ANSWER).await?
+            new_pending_evaluation(&txn, &updated, AnswerWork::Evaluate).await?
         }
     };
     let updated = answers::Entity::find_by_id(a.id)

@@ -9,6 +9,7 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DatabaseConnection, DbErr,
     FromQueryResult, Statement,
 };
+use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use serde_json::Value;
 use tokio::sync::Notify;
 use uuid::Uuid;
@@ -17,10 +18,89 @@ use crate::{db::is_postgres, entities::jobs};
 
 pub mod worker;
 
-pub const KIND_SEND_EMAIL: &str = "send_email";
-pub const KIND_EVALUATE_ANSWER: &str = "evaluate_answer";
-pub const KIND_PURGE_ACCOUNTS: &str = "purge_accounts";
-pub const KIND_TRANSCRIBE_ANSWER: &str = "transcribe_answer";
+/// A kind of durable work and its payload: each kind is a type, so a payload is never assembled or
+/// parsed by hand (`jobs::enqueue(&txn, &EvaluateAnswer { answer_id })`, `jobs::payload::<SendEmail>(job)`).
+pub trait Job: Serialize + DeserializeOwned {
+    /// Stored in `jobs.kind`; a worker's handler claims this kind.
+    const KIND: &'static str;
+    const MAX_ATTEMPTS: i32;
+}
+
+/// Deliver a recorded email.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct SendEmail {
+    pub email_id: Uuid,
+}
+
+impl Job for SendEmail {
+    const KIND: &'static str = "send_email";
+    const MAX_ATTEMPTS: i32 = 8;
+}
+
+/// Grade an answer.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct EvaluateAnswer {
+    pub answer_id: Uuid,
+}
+
+impl Job for EvaluateAnswer {
+    const KIND: &'static str = "evaluate_answer";
+    const MAX_ATTEMPTS: i32 = 4;
+}
+
+/// Turn a recorded answer into text, then queue its evaluation.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct TranscribeAnswer {
+    pub answer_id: Uuid,
+}
+
+impl Job for TranscribeAnswer {
+    const KIND: &'static str = "transcribe_answer";
+    const MAX_ATTEMPTS: i32 = 4;
+}
+
+/// What runs first for an answer: its evaluation, or speech-to-text and then the evaluation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AnswerWork {
+    Evaluate,
+    Transcribe,
+}
+
+impl AnswerWork {
+    pub async fn enqueue(self, db: &impl ConnectionTrait, answer_id: Uuid) -> Result<Uuid, DbErr> {
+        match self {
+            AnswerWork::Evaluate => enqueue(db, &EvaluateAnswer { answer_id }).await,
+            AnswerWork::Transcribe => enqueue(db, &TranscribeAnswer { answer_id }).await,
+        }
+    }
+}
+
+/// A claimed job's payload as its type; a payload that does not parse can never succeed.
+pub fn payload<J: Job>(job: &jobs::Model) -> Result<J, worker::JobError> {
+    serde_json::from_value(job.payload.clone()).map_err(|e| {
+        worker::JobError::Permanent(format!(
+            "unreadable {} payload: {}",
+            J::KIND,
+            e.classify_kind()
+        ))
+    })
+}
+
+/// What kind of serde error it was, without the payload's text.
+trait ClassifyKind {
+    fn classify_kind(&self) -> &'static str;
+}
+
+impl ClassifyKind for serde_json::Error {
+    fn classify_kind(&self) -> &'static str {
+        match self.classify() {
+            serde_json::error::Category::Io => "io",
+            serde_json::error::Category::Syntax => "syntax",
+            serde_json::error::Category::Data => "data",
+            serde_json::error::Category::Eof => "eof",
+        }
+    }
+}
 
 /// How long a claimed job is leased before another worker may take it over.
 pub const LEASE: Duration = Duration::from_secs(120);
@@ -41,7 +121,12 @@ impl JobSignal {
 }
 
 /// Records a job; call inside the transaction that makes the job necessary.
-pub async fn enqueue(
+pub async fn enqueue<J: Job>(db: &impl ConnectionTrait, job: &J) -> Result<Uuid, DbErr> {
+    let payload = serde_json::to_value(job).map_err(|e| DbErr::Custom(e.to_string()))?;
+    insert(db, J::KIND, payload, J::MAX_ATTEMPTS).await
+}
+
+async fn insert(
     db: &impl ConnectionTrait,
     kind: &str,
     payload: Value,
@@ -218,6 +303,45 @@ pub async fn stats(db: &DatabaseConnection) -> Result<QueueStats, DbErr> {
             running: 0,
             failed: 0,
         }))
+}
+
+#[cfg(test)]
+mod typed_tests {
+    use super::*;
+
+    #[test]
+    fn payloads_keep_their_stored_shape_and_bad_ones_fail_for_good() {
+        let id = Uuid::now_v7();
+        // The JSON shape of jobs already queued before typed jobs: it must still parse.
+        let model = |payload: Value| jobs::Model {
+            id: Uuid::now_v7(),
+            kind: EvaluateAnswer::KIND.into(),
+            payload,
+            status: "running".into(),
+            attempts: 1,
+            max_attempts: 4,
+            run_at: Utc::now(),
+            locked_until: None,
+            locked_by: None,
+            last_error: None,
+            created_at: Utc::now(),
+            updated_at: Utc::now(),
+        };
+        assert_eq!(
+            serde_json::to_value(EvaluateAnswer { answer_id: id }).unwrap(),
+            serde_json::json!({ "answer_id": id.to_string() })
+        );
+        let job = model(serde_json::json!({ "answer_id": id.to_string() }));
+        assert_eq!(
+            payload::<EvaluateAnswer>(&job).unwrap(),
+            EvaluateAnswer { answer_id: id }
+        );
+        let bad = model(serde_json::json!({ "email_id": "not a uuid" }));
+        assert!(matches!(
+            payload::<EvaluateAnswer>(&bad),
+            Err(worker::JobError::Permanent(e)) if !e.contains("not a uuid")
+        ));
+    }
 }
 
 #[cfg(test)]

@@ -15,10 +15,10 @@ use super::{
 };
 use crate::{
     entities::{answers, evaluations, jobs},
-    evaluation::{GradeError, job::answer_id},
+    evaluation::GradeError,
     interviews::service::{answer_dto, answer_time_limit},
     jobs::{
-        JobSignal, KIND_EVALUATE_ANSWER, KIND_TRANSCRIBE_ANSWER,
+        EvaluateAnswer, Job, JobSignal, TranscribeAnswer,
         worker::{JobError, JobHandler},
     },
     live::{LiveEvent, LiveEvents},
@@ -39,11 +39,11 @@ fn io(e: std::io::Error) -> JobError {
 #[async_trait]
 impl JobHandler for TranscribeAnswerJob {
     fn kind(&self) -> &'static str {
-        KIND_TRANSCRIBE_ANSWER
+        TranscribeAnswer::KIND
     }
 
     async fn run(&self, job: &jobs::Model) -> Result<(), JobError> {
-        let id = answer_id(job)?;
+        let TranscribeAnswer { answer_id: id } = crate::jobs::payload(job)?;
         let Some(answer) = answers::Entity::find_by_id(id).one(&self.db).await? else {
             return Ok(());
         };
@@ -112,13 +112,7 @@ impl JobHandler for TranscribeAnswerJob {
         )
         .await?;
         if moved {
-            crate::jobs::enqueue(
-                &txn,
-                KIND_EVALUATE_ANSWER,
-                serde_json::json!({ "answer_id": id }),
-                4,
-            )
-            .await?;
+            crate::jobs::enqueue(&txn, &EvaluateAnswer { answer_id: id }).await?;
         }
         txn.commit().await?;
         self.signal.notify();
@@ -126,7 +120,7 @@ impl JobHandler for TranscribeAnswerJob {
     }
 
     async fn on_final_failure(&self, job: &jobs::Model, error: &str) -> Result<(), sea_orm::DbErr> {
-        let Ok(id) = answer_id(job) else {
+        let Ok(TranscribeAnswer { answer_id: id }) = crate::jobs::payload(job) else {
             return Ok(());
         };
         let txn = crate::db::write_txn(&self.db).await?;
