@@ -85,3 +85,54 @@ pub async fn write_txn(db: &DatabaseConnection) -> Result<sea_orm::DatabaseTrans
     })
     .await
 }
+
+/// A statement written with `$n` placeholders for either backend: one SQL text for both.
+pub(crate) fn portable(
+    backend: sea_orm::DatabaseBackend,
+    sql: &str,
+    values: Vec<sea_orm::Value>,
+) -> sea_orm::Statement {
+    let sql = if backend == sea_orm::DatabaseBackend::Sqlite {
+        dollar_to_question(sql)
+    } else {
+        sql.to_owned()
+    };
+    sea_orm::Statement::from_sql_and_values(backend, sql, values)
+}
+
+/// Runs a statement written with `$n` placeholders on either backend; returns the rows affected.
+pub(crate) async fn execute(
+    db: &impl ConnectionTrait,
+    sql: &str,
+    values: Vec<sea_orm::Value>,
+) -> Result<u64, DbErr> {
+    Ok(db
+        .execute_raw(portable(db.get_database_backend(), sql, values))
+        .await?
+        .rows_affected())
+}
+
+/// SQLite numbers `?n` placeholders; rewriting `$n` to `?n` keeps one SQL text for both backends.
+pub(crate) fn dollar_to_question(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len());
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '$' && chars.peek().is_some_and(|n| n.is_ascii_digit()) {
+            out.push('?');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn placeholders_are_rewritten_for_sqlite() {
+        assert_eq!(
+            super::dollar_to_question("a = $1 AND b = $12 AND c = '$x'"),
+            "a = ?1 AND b = ?12 AND c = '$x'"
+        );
+    }
+}

@@ -3,7 +3,7 @@
 //!
 //! Access is derived from `subscriptions` rows (`plans::refresh_user_plan`), written only by verified
 //! webhooks and grants. Without `STRIPE_SECRET_KEY` checkout and portal answer 503 `billing_disabled`.
-use sea_orm::{ConnectionTrait, DbErr, Statement};
+use sea_orm::{ConnectionTrait, DbErr};
 use uuid::Uuid;
 
 use crate::config::Settings;
@@ -16,21 +16,7 @@ pub mod signature;
 pub mod stripe_api;
 pub mod webhook;
 
-async fn exec(
-    db: &impl ConnectionTrait,
-    sql: &str,
-    values: Vec<sea_orm::Value>,
-) -> Result<(), DbErr> {
-    let backend = db.get_database_backend();
-    let sql = if backend == sea_orm::DatabaseBackend::Sqlite {
-        crate::jobs::dollar_to_question(sql)
-    } else {
-        sql.to_owned()
-    };
-    db.execute_raw(Statement::from_sql_and_values(backend, sql, values))
-        .await?;
-    Ok(())
-}
+use crate::db::execute as exec;
 
 /// For account deletion: keeps the user's billing records (subscriptions, processed events) but
 /// drops every link to the person: `user_id` and the Stripe customer id are cleared, on the records

@@ -1,7 +1,7 @@
 //! Billing use cases: the plan list, the user's subscription, Checkout and portal sessions, and
 //! webhook delivery.
 use chrono::Utc;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Statement};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use super::{
@@ -145,22 +145,12 @@ async fn ensure_customer(
         .create_customer(user.id, &user.email)
         .await
         .map_err(stripe_unavailable)?;
-    let backend = state.db.get_database_backend();
-    let sql =
-        "UPDATE users SET stripe_customer_id = $1 WHERE id = $2 AND stripe_customer_id IS NULL";
-    let sql = if backend == sea_orm::DatabaseBackend::Sqlite {
-        crate::jobs::dollar_to_question(sql)
-    } else {
-        sql.to_owned()
-    };
-    state
-        .db
-        .execute_raw(Statement::from_sql_and_values(
-            backend,
-            sql,
-            vec![created.clone().into(), user.id.into()],
-        ))
-        .await?;
+    crate::db::execute(
+        &state.db,
+        "UPDATE users SET stripe_customer_id = $1 WHERE id = $2 AND stripe_customer_id IS NULL",
+        vec![created.clone().into(), user.id.into()],
+    )
+    .await?;
     let stored = users::Entity::find_by_id(user.id)
         .one(&state.db)
         .await?

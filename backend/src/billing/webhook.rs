@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, TimeZone, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction,
-    EntityTrait, QueryFilter, QuerySelect, Statement,
+    EntityTrait, QueryFilter, QuerySelect,
 };
 use serde::{Deserialize, de::DeserializeOwned};
 use serde_json::{Value, json};
@@ -202,16 +202,7 @@ async fn execute(
     sql: &str,
     values: Vec<sea_orm::Value>,
 ) -> ApiResult<u64> {
-    let backend = db.get_database_backend();
-    let sql = if backend == sea_orm::DatabaseBackend::Sqlite {
-        crate::jobs::dollar_to_question(sql)
-    } else {
-        sql.to_owned()
-    };
-    Ok(db
-        .execute_raw(Statement::from_sql_and_values(backend, sql, values))
-        .await?
-        .rows_affected())
+    Ok(crate::db::execute(db, sql, values).await?)
 }
 
 /// Claims the event id inside `txn`. `false` when it was already processed (or is being processed

@@ -298,7 +298,7 @@ pub async fn retire(db: &impl ConnectionTrait, id: Uuid) -> Result<(), sea_orm::
         .exec(db)
         .await?;
     if db.get_database_backend() == sea_orm::DatabaseBackend::Sqlite {
-        crate::jobs::exec(
+        crate::db::execute(
             db,
             "DELETE FROM question_search WHERE question_id = $1",
             vec![id.into()],
@@ -407,7 +407,7 @@ pub async fn update_question(
         .exec(db)
         .await?;
     if db.get_database_backend() == sea_orm::DatabaseBackend::Sqlite {
-        crate::jobs::exec(
+        crate::db::execute(
             db,
             "DELETE FROM question_search WHERE question_id = $1",
             vec![id.into()],
@@ -462,7 +462,7 @@ async fn write_links(
             .iter()
             .flat_map(|(id, spec)| [(*id).into(), search_text(spec).into()])
             .collect();
-        crate::jobs::exec(
+        crate::db::execute(
             db,
             &format!(
                 "INSERT INTO question_search (question_id, body) VALUES {}",

@@ -6,9 +6,9 @@ use uuid::Uuid;
 
 use super::dto::Usage;
 use crate::{
+    db::execute as exec,
     entities::{usage_counters, users},
     error::{ApiError, ApiResult},
-    jobs::exec,
     plans,
     state::AppState,
 };
@@ -53,7 +53,6 @@ pub async fn consume(
         vec![user_id.into(), period.clone().into(), now.into()],
     )
     .await?;
-    let backend = db.get_database_backend();
     let (sql, values): (&str, Vec<sea_orm::Value>) = match limit {
         Some(l) => (
             "UPDATE usage_counters SET answers_used = answers_used + 1, updated_at = $1 WHERE user_id = $2 AND period = $3 AND answers_used < $4",
@@ -64,17 +63,7 @@ pub async fn consume(
             vec![now.into(), user_id.into(), period.into()],
         ),
     };
-    let sql = if backend == sea_orm::DatabaseBackend::Sqlite {
-        crate::jobs::dollar_to_question(sql)
-    } else {
-        sql.to_owned()
-    };
-    let res = db
-        .execute_raw(sea_orm::Statement::from_sql_and_values(
-            backend, sql, values,
-        ))
-        .await?;
-    if res.rows_affected() == 0 {
+    if exec(db, sql, values).await? == 0 {
         return Err(ApiError::QuotaExceeded {
             limit: limit.unwrap_or(0) as u32,
             resets_at: end,

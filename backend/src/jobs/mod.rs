@@ -14,7 +14,10 @@ use serde_json::Value;
 use tokio::sync::Notify;
 use uuid::Uuid;
 
-use crate::{db::is_postgres, entities::jobs};
+use crate::{
+    db::{execute as exec, is_postgres},
+    entities::jobs,
+};
 
 pub mod worker;
 
@@ -202,7 +205,8 @@ pub async fn complete(db: &impl ConnectionTrait, job_id: Uuid) -> Result<(), DbE
         "UPDATE jobs SET status = 'done', locked_until = NULL, updated_at = $1 WHERE id = $2",
         vec![now.into(), job_id.into()],
     )
-    .await
+    .await?;
+    Ok(())
 }
 
 /// Records a failure: retried later with exponential backoff and jitter, or `failed` after the last attempt.
@@ -237,7 +241,8 @@ pub async fn release(db: &impl ConnectionTrait, job_id: Uuid) -> Result<(), DbEr
         "UPDATE jobs SET status = 'queued', attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END, locked_until = NULL, locked_by = NULL, run_at = $1, updated_at = $1 WHERE id = $2 AND status = 'running'",
         vec![Utc::now().into(), job_id.into()],
     )
-    .await
+    .await?;
+    Ok(())
 }
 
 pub fn backoff_for(attempts: i32) -> chrono::Duration {
@@ -245,37 +250,6 @@ pub fn backoff_for(attempts: i32) -> chrono::Duration {
     let base = 2i64.saturating_pow(attempts.clamp(0, 12) as u32).min(3600);
     let jitter = rand::rng().random_range(0..=base.max(1) / 2);
     chrono::Duration::seconds(base + jitter)
-}
-
-/// Runs a statement written with `$n` placeholders on either backend.
-pub(crate) async fn exec(
-    db: &impl ConnectionTrait,
-    sql: &str,
-    values: Vec<sea_orm::Value>,
-) -> Result<(), DbErr> {
-    let backend = db.get_database_backend();
-    let sql = if backend == sea_orm::DatabaseBackend::Sqlite {
-        dollar_to_question(sql)
-    } else {
-        sql.to_owned()
-    };
-    db.execute_raw(Statement::from_sql_and_values(backend, sql, values))
-        .await?;
-    Ok(())
-}
-
-/// SQLite numbers `?n` placeholders; rewriting `$n` to `?n` keeps one SQL text for both backends.
-pub(crate) fn dollar_to_question(sql: &str) -> String {
-    let mut out = String::with_capacity(sql.len());
-    let mut chars = sql.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '$' && chars.peek().is_some_and(|n| n.is_ascii_digit()) {
-            out.push('?');
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 /// Queue depth and the age of the oldest due job, for metrics and readiness.
@@ -346,14 +320,6 @@ mod typed_tests {
 
 #[cfg(test)]
 mod tests {
-    #[test]
-    fn placeholders_are_rewritten_for_sqlite() {
-        assert_eq!(
-            super::dollar_to_question("a = $1 AND b = $12 AND c = '$x'"),
-            "a = ?1 AND b = ?12 AND c = '$x'"
-        );
-    }
-
     #[test]
     fn backoff_grows_and_is_bounded() {
         assert!(super::backoff_for(1).num_seconds() >= 2);

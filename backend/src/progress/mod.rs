@@ -17,9 +17,9 @@ use uuid::Uuid;
 
 use crate::{
     catalog::{self, Category, dto::QuestionSummary},
+    db::execute as exec,
     entities::{answers, practice_sessions, progress_daily, progress_dimensions, questions, roles},
     error::{ApiError, ApiResult},
-    jobs::exec,
 };
 
 /// Adds one evaluated answer to the aggregates (call inside the evaluation's transaction).
