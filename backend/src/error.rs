@@ -8,6 +8,18 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+/// What went wrong parsing JSON, without the JSON: serde's messages can quote the text
+/// (`invalid type: string "…"`), and that text can be a candidate's answer or a job's payload.
+pub(crate) fn json_error_kind(e: &serde_json::Error) -> String {
+    let kind = match e.classify() {
+        serde_json::error::Category::Io => "io",
+        serde_json::error::Category::Syntax => "syntax",
+        serde_json::error::Category::Data => "data",
+        serde_json::error::Category::Eof => "eof",
+    };
+    format!("{kind} error at line {} column {}", e.line(), e.column())
+}
+
 /// A field-level validation failure.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
 pub struct FieldError {

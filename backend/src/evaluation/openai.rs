@@ -14,6 +14,7 @@
 //! errors are not retried. Whatever still fails goes back to the job queue, which retries later —
 //! except output that quotes text the answer does not contain twice in a row: that evaluation fails
 //! visibly (it can be retried by hand), and no such quote is ever stored.
+use crate::error::json_error_kind;
 use std::time::Duration;
 
 use async_openai::{
@@ -524,18 +525,6 @@ fn round1(x: f32) -> f32 {
     } else {
         0.0
     }
-}
-
-/// What went wrong parsing model output, without the output: serde's messages can quote the text
-/// (`invalid type: string "…"`), and model text can quote the candidate's answer.
-pub(crate) fn json_error_kind(e: &serde_json::Error) -> String {
-    let kind = match e.classify() {
-        serde_json::error::Category::Io => "io",
-        serde_json::error::Category::Syntax => "syntax",
-        serde_json::error::Category::Data => "data",
-        serde_json::error::Category::Eof => "eof",
-    };
-    format!("{kind} error at line {} column {}", e.line(), e.column())
 }
 
 pub(crate) enum AttemptError {

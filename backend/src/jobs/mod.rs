@@ -84,25 +84,9 @@ pub fn payload<J: Job>(job: &jobs::Model) -> Result<J, worker::JobError> {
         worker::JobError::Permanent(format!(
             "unreadable {} payload: {}",
             J::KIND,
-            e.classify_kind()
+            crate::error::json_error_kind(&e)
         ))
     })
-}
-
-/// What kind of serde error it was, without the payload's text.
-trait ClassifyKind {
-    fn classify_kind(&self) -> &'static str;
-}
-
-impl ClassifyKind for serde_json::Error {
-    fn classify_kind(&self) -> &'static str {
-        match self.classify() {
-            serde_json::error::Category::Io => "io",
-            serde_json::error::Category::Syntax => "syntax",
-            serde_json::error::Category::Data => "data",
-            serde_json::error::Category::Eof => "eof",
-        }
-    }
 }
 
 /// How long a claimed job is leased before another worker may take it over.
